@@ -1,0 +1,15 @@
+package dev.kiln.render.lottie;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.render.InvalidDocumentException;
+import dev.kiln.render.RenderLimits;
+import dev.kiln.render.internal.DocumentParser;
+import dev.kiln.render.internal.PreparedDocument;
+
+/** Parses {@code "type": "lottie"} documents. PLACEHOLDER: being implemented. */
+public final class LottieParser implements DocumentParser {
+    @Override
+    public PreparedDocument parse(JsonNode document, String pointer, RenderLimits limits) {
+        throw InvalidDocumentException.of(pointer + "/type", "lottie documents are not implemented yet");
+    }
+}
