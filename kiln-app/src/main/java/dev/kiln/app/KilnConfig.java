@@ -1,0 +1,73 @@
+package dev.kiln.app;
+
+import dev.kiln.http.HttpConfig;
+import dev.kiln.platform.DatabaseConfig;
+import dev.kiln.render.RenderLimits;
+import dev.kiln.renderpool.PoolConfig;
+import java.nio.file.Path;
+
+/**
+ * Everything {@code kiln up} needs, one validated record per concern. Built from {@code KILN_*} settings;
+ * the first bad value stops the start with a message that names it. docs/configuration.md lists them all.
+ *
+ * @param http listener, body caps and request budgets
+ * @param database PostgreSQL connection and pool
+ * @param pool render workers and queue
+ * @param limits render caps
+ * @param home directory for local state (the first-start API key file)
+ */
+record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, RenderLimits limits, Path home) {
+
+    /** Default per-render memory estimate: 4 bytes a pixel for the surface, twice over for encode buffers. */
+    static final int BYTES_PER_PIXEL_BUDGET = 8;
+
+    /** Default share of the max heap that concurrent renders may use. */
+    static final double RENDER_HEAP_SHARE = 0.5;
+
+    static KilnConfig from(Settings s) {
+        try {
+            HttpConfig httpDefaults = HttpConfig.defaults(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT);
+            HttpConfig http = new HttpConfig(
+                    s.string("KILN_HOST", HttpConfig.DEFAULT_HOST),
+                    s.integer("KILN_PORT", HttpConfig.DEFAULT_PORT),
+                    s.longValue("KILN_MAX_BODY_BYTES", httpDefaults.maxBodyBytes()),
+                    httpDefaults.maxJsonDepth(),
+                    httpDefaults.maxJsonStringLength(),
+                    httpDefaults.maxJsonNumberLength(),
+                    s.duration("KILN_REQUEST_TIMEOUT", HttpConfig.DEFAULT_TIMEOUT),
+                    s.duration("KILN_MAX_REQUEST_TIMEOUT", HttpConfig.DEFAULT_MAX_TIMEOUT),
+                    s.duration("KILN_DRAIN_TIMEOUT", HttpConfig.DEFAULT_DRAIN_TIMEOUT));
+            DatabaseConfig d = DatabaseConfig.defaults();
+            DatabaseConfig database = new DatabaseConfig(
+                    s.string("KILN_DB_HOST", d.host()),
+                    s.integer("KILN_DB_PORT", d.port()),
+                    s.string("KILN_DB_NAME", d.database()),
+                    s.string("KILN_DB_USER", d.user()),
+                    s.string("KILN_DB_PASSWORD", d.password()),
+                    s.integer("KILN_DB_POOL_SIZE", d.poolSize()),
+                    s.duration("KILN_DB_CONNECT_TIMEOUT", d.connectionTimeout()),
+                    s.duration("KILN_DB_STATEMENT_TIMEOUT", d.statementTimeout()),
+                    d.idleTimeout());
+            RenderLimits limits = RenderLimits.defaults();
+            long perJob = limits.maxPixels() * BYTES_PER_PIXEL_BUDGET;
+            long budget = s.longValue("KILN_RENDER_MEMORY_MB", (long)
+                                    (Runtime.getRuntime().maxMemory() * RENDER_HEAP_SHARE) / (1024 * 1024))
+                    * 1024 * 1024;
+            if (budget <= 0) {
+                throw new ConfigException("KILN_RENDER_MEMORY_MB must be positive");
+            }
+            PoolConfig pd = PoolConfig.defaults(Runtime.getRuntime().availableProcessors(), budget, perJob);
+            int workers = s.integer("KILN_RENDER_WORKERS", pd.workers());
+            PoolConfig pool = new PoolConfig(
+                    workers,
+                    s.integer("KILN_RENDER_QUEUE", s.raw("KILN_RENDER_WORKERS").isPresent() ? 4 * workers : pd.queueCapacity()),
+                    pd.initialServiceTime(),
+                    pd.overdueGrace(),
+                    http.drainTimeout());
+            Path home = Path.of(s.string("KILN_HOME", ".kiln"));
+            return new KilnConfig(http, database, pool, limits, home);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+}

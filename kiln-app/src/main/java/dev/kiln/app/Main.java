@@ -1,0 +1,40 @@
+package dev.kiln.app;
+
+import dev.kiln.loadgen.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kiln} command line. */
+@Command(
+        name = "kiln",
+        mixinStandardHelpOptions = true,
+        version = "kiln 0.1.0",
+        description = "Kiln: render service and generation-job platform.",
+        subcommands = {UpCommand.class, KeysCommand.class, BenchCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // Expected failures are one line, never a stack trace.
+                    if (e instanceof ConfigException || e instanceof StartupException) {
+                        System.err.println("kiln: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                })
+                .execute(args);
+        if (code != 0 || !UpCommand.isServing()) {
+            System.exit(code);
+        }
+    }
+}

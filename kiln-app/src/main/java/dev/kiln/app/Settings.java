@@ -1,0 +1,111 @@
+package dev.kiln.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Raw {@code KILN_*} settings: environment variables over an optional properties file. Typed getters fail
+ * with a {@link ConfigException} that names the setting.
+ */
+final class Settings {
+    /** Environment variable naming a properties file whose keys are the same {@code KILN_*} names. */
+    static final String CONFIG_FILE = "KILN_CONFIG_FILE";
+
+    private final Map<String, String> values;
+
+    Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Reads {@code KILN_CONFIG_FILE} (if set) and then the environment, which wins. */
+    static Settings load(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>();
+        String file = env.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException(CONFIG_FILE + "=" + file + " cannot be read: " + e.getMessage());
+            }
+            for (String name : p.stringPropertyNames()) {
+                if (!name.startsWith("KILN_")) {
+                    throw new ConfigException("unknown setting '" + name + "' in " + file + " (settings start with KILN_)");
+                }
+                merged.put(name, p.getProperty(name).strip());
+            }
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("KILN_")) {
+                merged.put(k, v.strip());
+            }
+        });
+        return new Settings(merged);
+    }
+
+    Settings with(String name, String value) {
+        Map<String, String> copy = new HashMap<>(values);
+        copy.put(name, value);
+        return new Settings(copy);
+    }
+
+    Optional<String> raw(String name) {
+        String v = values.get(name);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    String string(String name, String dflt) {
+        return raw(name).orElse(dflt);
+    }
+
+    int integer(String name, int dflt) {
+        return raw(name).map(v -> {
+                    try {
+                        return Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException(name + " must be an integer, was '" + v + "'");
+                    }
+                })
+                .orElse(dflt);
+    }
+
+    long longValue(String name, long dflt) {
+        return raw(name).map(v -> {
+                    try {
+                        return Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new ConfigException(name + " must be an integer, was '" + v + "'");
+                    }
+                })
+                .orElse(dflt);
+    }
+
+    /** A duration written as {@code 250ms}, {@code 10s}, {@code 2m}, or a bare number of milliseconds. */
+    Duration duration(String name, Duration dflt) {
+        return raw(name).map(v -> parseDuration(name, v)).orElse(dflt);
+    }
+
+    static Duration parseDuration(String name, String v) {
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
+            }
+            return Duration.ofMillis(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a duration such as 500ms, 10s or 2m, was '" + v + "'");
+        }
+    }
+}

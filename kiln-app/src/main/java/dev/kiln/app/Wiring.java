@@ -1,0 +1,91 @@
+package dev.kiln.app;
+
+import dev.kiln.http.Caller;
+import dev.kiln.http.KilnServer;
+import dev.kiln.ops.MetricNames;
+import dev.kiln.ops.Metrics;
+import dev.kiln.ops.PauseDetector;
+import dev.kiln.platform.ApiKeys;
+import dev.kiln.platform.Database;
+import dev.kiln.platform.DatabaseUnavailableException;
+import dev.kiln.render.RenderEngine;
+import dev.kiln.render.scene.SceneSchema;
+import dev.kiln.renderpool.PoolListener;
+import dev.kiln.renderpool.RejectReason;
+import dev.kiln.renderpool.RenderPool;
+import dev.kiln.renderpool.Ticker;
+import java.util.concurrent.TimeUnit;
+
+/** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
+final class Wiring implements AutoCloseable {
+    final KilnConfig config;
+    final Database database;
+    final ApiKeys apiKeys;
+    final Metrics metrics;
+    final PauseDetector pauses;
+    final RenderPool pool;
+    final KilnServer server;
+
+    private Wiring(KilnConfig config) {
+        this.config = config;
+        this.database = openDatabase(config);
+        try {
+            this.apiKeys = new ApiKeys(database.dataSource());
+            this.metrics = new Metrics();
+            this.pauses = PauseDetector.start(metrics);
+            RenderEngine engine = RenderEngine.create(config.limits());
+            this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
+                @Override
+                public void started(long queuedNanos) {
+                    metrics.renderQueueWait().record(queuedNanos, TimeUnit.NANOSECONDS);
+                }
+
+                @Override
+                public void rejected(RejectReason reason) {
+                    // Counted once, by the HTTP layer that answers the 429/503.
+                }
+            });
+            metrics.gauge(MetricNames.RENDER_QUEUE_DEPTH, () -> pool.snapshot().queued());
+            metrics.gauge(MetricNames.RENDER_IN_FLIGHT, () -> pool.snapshot().running());
+            metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
+            metrics.gauge(MetricNames.RENDER_WORKERS, () -> pool.snapshot().workers());
+            database.bindMetrics(metrics.registry());
+            this.server = KilnServer.start(
+                    config.http(),
+                    engine,
+                    pool,
+                    token -> apiKeys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
+                    metrics,
+                    SceneSchema.json());
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    static Wiring start(KilnConfig config) {
+        return new Wiring(config);
+    }
+
+    static Database openDatabase(KilnConfig config) {
+        try {
+            return Database.open(config.database());
+        } catch (DatabaseUnavailableException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    /** Drains the server, then closes the pool, pause detector and database. */
+    boolean drainAndClose() {
+        boolean drained = server.drainAndStop();
+        pool.close();
+        pauses.close();
+        database.close();
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        drainAndClose();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.kiln.http;
+
+import dev.kiln.ops.Metrics;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs around every request: assigns the request id, authenticates {@code /v1}, turns exceptions into
+ * problem bodies, and records the per-route latency histogram.
+ */
+final class KilnFilter implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(KilnFilter.class);
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    private final Authenticator authenticator;
+    private final Metrics metrics;
+
+    KilnFilter(Authenticator authenticator, Metrics metrics) {
+        this.authenticator = authenticator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        String requestId = RequestContext.requestIdFrom(req.headers().first(HeaderNames.create(REQUEST_ID_HEADER)));
+        res.header(REQUEST_ID_HEADER, requestId);
+        MDC.put("requestId", requestId);
+        try {
+            ScopedValue.where(RequestContext.REQUEST_ID, requestId).run(() -> authenticateAndProceed(chain, req, res));
+        } finally {
+            String route = req.matchingPattern().orElse(unmatchedRoute(req));
+            int status = res.status().code();
+            metrics.httpTimer(req.prologue().method().text(), route, status)
+                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            MDC.remove("requestId");
+        }
+    }
+
+    private void authenticateAndProceed(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        try {
+            String path = req.path().path();
+            if (needsKey(path)) {
+                Caller caller = authenticate(req);
+                ScopedValue.where(RequestContext.CALLER, caller).run(chain::proceed);
+            } else {
+                chain.proceed();
+            }
+        } catch (ProblemException p) {
+            if (!res.isSent()) {
+                Problems.send(res, p);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unhandled error on {} {}", req.prologue().method().text(), req.path().path(), e);
+            if (!res.isSent()) {
+                Problems.send(res, 500, "internal", "Internal Server Error",
+                        "an unexpected error occurred; quote the request id when reporting it", List.of());
+            }
+        }
+    }
+
+    /** Every {@code /v1} route needs a key, except the scene schema, which is documentation. */
+    static boolean needsKey(String path) {
+        return (path.equals("/v1") || path.startsWith("/v1/")) && !path.startsWith("/v1/schema/");
+    }
+
+    private Caller authenticate(RoutingRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) {
+            throw unauthorized("send an API key as 'Authorization: Bearer <key>' (create one with ./kiln keys create)");
+        }
+        String value = header.get().strip();
+        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthorized("the Authorization header must use the Bearer scheme");
+        }
+        return authenticator
+                .authenticate(value.substring(7).strip())
+                .orElseThrow(() -> unauthorized("the API key is not valid or has been revoked"));
+    }
+
+    private static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail, List.of(),
+                java.util.Map.of("WWW-Authenticate", "Bearer realm=\"kiln\""));
+    }
+
+    /** Unmatched requests share one label, so hostile paths cannot explode the metric's cardinality. */
+    private static String unmatchedRoute(RoutingRequest req) {
+        return "unmatched";
+    }
+}

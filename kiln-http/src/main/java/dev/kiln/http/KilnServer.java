@@ -1,0 +1,173 @@
+package dev.kiln.http;
+
+import dev.kiln.ops.Metrics;
+import dev.kiln.render.Renderer;
+import dev.kiln.renderpool.RenderPool;
+import dev.kiln.renderpool.Ticker;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Kiln's HTTP server: routes, problem bodies, auth, readiness and graceful drain, on Helidon SE. */
+public final class KilnServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KilnServer.class);
+
+    /** Paths served and the methods each allows; anything else is 404, a wrong method 405. */
+    private static final Map<String, Set<Method>> ROUTES = Map.of(
+            "/v1/renders", Set.of(Method.POST),
+            "/healthz", Set.of(Method.GET, Method.HEAD),
+            "/readyz", Set.of(Method.GET, Method.HEAD),
+            "/metrics", Set.of(Method.GET),
+            "/openapi.json", Set.of(Method.GET),
+            "/v1/schema/scene.json", Set.of(Method.GET));
+
+    private final WebServer server;
+    private final RenderPool pool;
+    private final DisconnectWatcher disconnects;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final HttpConfig config;
+
+    private KilnServer(HttpConfig config, Renderer renderer, RenderPool pool, Authenticator authenticator,
+            Metrics metrics, byte[] sceneSchema) {
+        this.config = config;
+        this.pool = pool;
+        this.disconnects = new DisconnectWatcher();
+        JsonBodies bodies = new JsonBodies(config);
+        RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
+        OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(new KilnFilter(authenticator, metrics))
+                .post("/v1/renders", render)
+                .get("/healthz", ops::healthz)
+                .head("/healthz", ops::healthz)
+                .get("/readyz", ops::readyz)
+                .head("/readyz", ops::readyz)
+                .get("/metrics", ops::metrics)
+                .get("/openapi.json", ops::openApi)
+                .get("/v1/schema/scene.json", ops::sceneSchema)
+                .any(KilnServer::notFoundOrWrongMethod);
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                // Helidon's own cap answers before the body is read; JsonBodies enforces the same cap
+                // while streaming, for chunked bodies without Content-Length.
+                .maxPayloadSize(config.maxBodyBytes())
+                .directHandlers(d -> {
+                    for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+                        d.addHandler(t, KilnServer::directProblem);
+                    }
+                })
+                .routing(routing)
+                .build();
+    }
+
+    /** Builds and starts the server; returns once it listens. */
+    public static KilnServer start(HttpConfig config, Renderer renderer, RenderPool pool, Authenticator authenticator,
+            Metrics metrics, byte[] sceneSchema) {
+        KilnServer s = new KilnServer(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(renderer, "renderer"),
+                Objects.requireNonNull(pool, "pool"),
+                Objects.requireNonNull(authenticator, "authenticator"),
+                Objects.requireNonNull(metrics, "metrics"),
+                Objects.requireNonNull(sceneSchema, "sceneSchema"));
+        s.server.start();
+        LOG.info("listening on http://{}:{}", config.host(), s.server.port());
+        return s;
+    }
+
+    /** The bound port (useful when configured with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** True while the server drains; readiness is false and new renders get 503. */
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    /**
+     * Graceful stop: readiness turns false, new renders get 503, in-flight renders get up to the drain
+     * timeout to finish, then the listener stops.
+     *
+     * @return true when all in-flight work finished within the drain timeout
+     */
+    public boolean drainAndStop() {
+        draining.set(true);
+        pool.beginDrain();
+        boolean drained;
+        try {
+            drained = pool.awaitDrained(config.drainTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        // Give handlers whose render just completed a moment to write their response.
+        server.stop();
+        disconnects.close();
+        LOG.info("stopped (drained cleanly: {})", drained);
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        if (server.isRunning()) {
+            drainAndStop();
+        }
+    }
+
+    private static void notFoundOrWrongMethod(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        Set<Method> allowed = ROUTES.get(path);
+        if (allowed == null) {
+            Problems.send(res, 404, "not-found", "Not Found", "no route for " + safe(path), List.of());
+            return;
+        }
+        res.header(HeaderNames.ALLOW, String.join(", ", allowed.stream().map(Method::text).sorted().toList()));
+        Problems.send(res, 405, "method-not-allowed", "Method Not Allowed",
+                req.prologue().method().text() + " is not allowed on " + path, List.of());
+    }
+
+    /** Paths are echoed in problem bodies; keep them short. */
+    private static String safe(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "…" : path;
+    }
+
+    /** Problem bodies for errors Helidon answers before routing (bad request line, payload too large…). */
+    private static DirectHandler.TransportResponse directProblem(DirectHandler.TransportRequest request,
+            DirectHandler.EventType type, Status status, io.helidon.http.ServerResponseHeaders headers,
+            String message) {
+        int code = status.code();
+        String slug = code == 413 ? "payload-too-large" : code >= 500 ? "internal" : "bad-request";
+        String detail = code == 413
+                ? "the request body exceeds the size cap (KILN_MAX_BODY_BYTES)"
+                : code >= 500 ? "an unexpected error occurred" : "the request could not be parsed as HTTP";
+        byte[] body = Problems.body(code, slug, status.reasonPhrase(), detail, List.of(), null);
+        headers.set(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .keepAlive(type.keepAlive())
+                .entity(body)
+                .build();
+    }
+
+    /** Exposed for tests: the drain timeout in force. */
+    Duration drainTimeout() {
+        return config.drainTimeout();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.ops.Metrics;
+import dev.kiln.renderpool.PoolSnapshot;
+import dev.kiln.renderpool.RenderPool;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Liveness, readiness, metrics and the served documents. */
+final class OpsHandlers {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final RenderPool pool;
+    private final Metrics metrics;
+    private final AtomicBoolean draining;
+    private final byte[] sceneSchema;
+    private final byte[] openApi;
+
+    OpsHandlers(RenderPool pool, Metrics metrics, AtomicBoolean draining, byte[] sceneSchema) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.draining = draining;
+        this.sceneSchema = sceneSchema.clone();
+        this.openApi = resource("/dev/kiln/http/openapi.json");
+    }
+
+    /** Liveness: the process answers. */
+    void healthz(ServerRequest req, ServerResponse res) {
+        json(res, 200, MAPPER.createObjectNode().put("status", "ok"));
+    }
+
+    /** Readiness: false while draining, saturated (queue full) or wedged (a render overran its deadline). */
+    void readyz(ServerRequest req, ServerResponse res) {
+        PoolSnapshot s = pool.snapshot();
+        boolean drain = draining.get() || s.draining();
+        boolean saturated = !drain && s.overdue() == 0 && !pool.isReady();
+        boolean ready = !drain && pool.isReady();
+        ObjectNode body = MAPPER.createObjectNode().put("status", ready ? "ready" : "not-ready");
+        var reasons = body.putArray("reasons");
+        if (drain) {
+            reasons.add("draining");
+        }
+        if (s.overdue() > 0) {
+            reasons.add("wedged: " + s.overdue() + " render(s) past their deadline still hold a worker");
+        }
+        if (saturated) {
+            reasons.add("saturated: the render queue is full");
+        }
+        body.putObject("renderPool")
+                .put("workers", s.workers())
+                .put("running", s.running())
+                .put("queued", s.queued())
+                .put("overdue", s.overdue())
+                .put("ewmaServiceMs", s.ewmaServiceTime().toNanos() / 1e6);
+        json(res, ready ? 200 : 503, body);
+    }
+
+    void metrics(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(metrics.scrape());
+    }
+
+    void openApi(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(openApi);
+    }
+
+    void sceneSchema(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/schema+json");
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=3600");
+        res.send(sceneSchema);
+    }
+
+    private static void json(ServerResponse res, int status, ObjectNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        try {
+            res.send(MAPPER.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = OpsHandlers.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.render.Violation;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.Map;
+
+/** Writes RFC 9457 {@code application/problem+json} bodies. */
+final class Problems {
+    /** Problem {@code type} URIs live under this prefix; docs/api.md lists every slug. */
+    static final String TYPE_PREFIX = "urn:kiln:problem:";
+
+    static final String MEDIA_TYPE = "application/problem+json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Problems() {}
+
+    static byte[] body(int status, String type, String title, String detail, List<Violation> errors,
+            String requestId) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("type", TYPE_PREFIX + type);
+        node.put("title", title);
+        node.put("status", status);
+        node.put("detail", detail);
+        if (requestId != null) {
+            node.put("requestId", requestId);
+        }
+        if (!errors.isEmpty()) {
+            ArrayNode arr = node.putArray("errors");
+            for (Violation v : errors) {
+                arr.addObject().put("pointer", v.pointer()).put("detail", v.detail());
+            }
+        }
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a problem body", e);
+        }
+    }
+
+    static void send(ServerResponse res, ProblemException p) {
+        for (Map.Entry<String, String> h : p.headers.entrySet()) {
+            res.header(h.getKey(), h.getValue());
+        }
+        send(res, p.status, p.type, p.title, p.detail(), p.errors);
+    }
+
+    static void send(ServerResponse res, int status, String type, String title, String detail,
+            List<Violation> errors) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body(status, type, title, detail, errors, RequestContext.currentRequestId()));
+    }
+}

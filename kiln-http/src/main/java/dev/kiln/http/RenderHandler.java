@@ -1,0 +1,156 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.ops.Metrics;
+import dev.kiln.render.InvalidDocumentException;
+import dev.kiln.render.PreparedRender;
+import dev.kiln.render.RenderCancelledException;
+import dev.kiln.render.RenderOutput;
+import dev.kiln.render.Renderer;
+import dev.kiln.renderpool.Admission;
+import dev.kiln.renderpool.Outcome;
+import dev.kiln.renderpool.RejectReason;
+import dev.kiln.renderpool.RenderPool;
+import dev.kiln.renderpool.Ticker;
+import dev.kiln.renderpool.Ticket;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/renders}: validate on the request thread, admit or reject at once, render on the bounded
+ * pool, and answer within the request's budget.
+ */
+final class RenderHandler implements Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(RenderHandler.class);
+    static final String TIMEOUT_HEADER = "X-Timeout-Ms";
+
+    private final HttpConfig config;
+    private final Renderer renderer;
+    private final RenderPool pool;
+    private final JsonBodies bodies;
+    private final Metrics metrics;
+    private final DisconnectWatcher disconnects;
+    private final Ticker ticker;
+
+    RenderHandler(HttpConfig config, Renderer renderer, RenderPool pool, JsonBodies bodies, Metrics metrics,
+            DisconnectWatcher disconnects, Ticker ticker) {
+        this.config = config;
+        this.renderer = renderer;
+        this.pool = pool;
+        this.bodies = bodies;
+        this.metrics = metrics;
+        this.disconnects = disconnects;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long arrival = ticker.nanos();
+        Duration budget = budget(req);
+        long deadline = arrival + budget.toNanos();
+        JsonNode body = bodies.read(req);
+        PreparedRender prepared;
+        try {
+            prepared = renderer.prepare(body);
+        } catch (InvalidDocumentException e) {
+            throw ProblemException.invalid(422, e.getMessage(), e.violations());
+        }
+        String format = prepared.output().format().wireName();
+        Admission<RenderOutput> admission = pool.submit(
+                ctx -> {
+                    long start = System.nanoTime();
+                    RenderOutput out = renderer.render(prepared, ctx::isCancelled);
+                    metrics.renderTimer(format).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    return out;
+                },
+                prepared.pixels(),
+                deadline);
+        switch (admission) {
+            case Admission.Rejected<RenderOutput> r -> throw reject(r.reason(), r.retryAfter());
+            case Admission.Accepted<RenderOutput> a -> await(req, res, a.ticket(), budget);
+        }
+    }
+
+    private void await(ServerRequest req, ServerResponse res, Ticket<RenderOutput> ticket, Duration budget) {
+        Outcome<RenderOutput> outcome;
+        try (DisconnectWatcher.Registration ignored =
+                disconnects.watch(req.localPeer().port(), req.remotePeer().port(), ticket::cancel)) {
+            outcome = ticket.await();
+        } catch (InterruptedException e) {
+            ticket.cancel();
+            Thread.currentThread().interrupt();
+            throw ProblemException.of(503, "shutting-down", "Service Unavailable", "the server is shutting down");
+        }
+        switch (outcome) {
+            case Outcome.Completed<RenderOutput> c -> {
+                RenderOutput out = c.value();
+                res.header(HeaderNames.CONTENT_TYPE, out.mediaType());
+                res.header(HeaderNames.CACHE_CONTROL, "no-store");
+                res.header("X-Kiln-Width", Integer.toString(out.width()));
+                res.header("X-Kiln-Height", Integer.toString(out.height()));
+                res.send(out.bytes());
+            }
+            case Outcome.TimedOut<RenderOutput> t -> throw timedOut(budget);
+            case Outcome.Cancelled<RenderOutput> x -> throw ProblemException.of(
+                    499, "client-closed", "Client Closed Request", "the client went away; the render was cancelled");
+            case Outcome.Failed<RenderOutput> f -> {
+                if (f.error() instanceof RenderCancelledException) {
+                    throw timedOut(budget);
+                }
+                if (f.error() instanceof InvalidDocumentException e) {
+                    throw ProblemException.invalid(422, e.getMessage(), e.violations());
+                }
+                LOG.error("render failed", f.error());
+                throw ProblemException.of(500, "render-failed", "Render Failed",
+                        "the renderer failed on this document; quote the request id when reporting it");
+            }
+        }
+    }
+
+    private static ProblemException timedOut(Duration budget) {
+        return ProblemException.of(504, "deadline-exceeded", "Gateway Timeout",
+                "the render did not finish within its " + budget.toMillis() + " ms budget and was cancelled");
+    }
+
+    private ProblemException reject(RejectReason reason, Duration retryAfter) {
+        metrics.renderRejected(reason.wireName());
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        Map<String, String> headers = Map.of("Retry-After", Long.toString(seconds));
+        return switch (reason) {
+            case QUEUE_FULL -> new ProblemException(429, "overloaded", "Too Many Requests",
+                    "the render queue is full; retry after " + seconds + " s", List.of(), headers);
+            case DEADLINE -> new ProblemException(429, "overloaded", "Too Many Requests",
+                    "the predicted wait would overrun this request's budget; retry after " + seconds + " s",
+                    List.of(), headers);
+            case DRAINING -> new ProblemException(503, "draining", "Service Unavailable",
+                    "this instance is shutting down; retry on another instance", List.of(), headers);
+        };
+    }
+
+    /** The request's budget: {@code X-Timeout-Ms} when given (clamped to the max), else the default. */
+    private Duration budget(ServerRequest req) {
+        var header = req.headers().first(HeaderNames.create(TIMEOUT_HEADER));
+        if (header.isEmpty()) {
+            return config.defaultTimeout();
+        }
+        long ms;
+        try {
+            ms = Long.parseLong(header.get().strip());
+        } catch (NumberFormatException e) {
+            ms = -1;
+        }
+        if (ms <= 0) {
+            throw ProblemException.invalid(400, TIMEOUT_HEADER + " must be a positive integer of milliseconds",
+                    List.of(new dev.kiln.render.Violation("", TIMEOUT_HEADER + " header: a positive integer")));
+        }
+        return Duration.ofMillis(Math.min(ms, config.maxTimeout().toMillis()));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.kiln.http;
+
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/** Per-request values (request id, caller), bound with scoped values for the request's thread. */
+final class RequestContext {
+    static final ScopedValue<String> REQUEST_ID = ScopedValue.newInstance();
+    static final ScopedValue<Caller> CALLER = ScopedValue.newInstance();
+
+    /** A client-supplied id is echoed only when it is short and plain, so it is safe in logs and headers. */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
+
+    private RequestContext() {}
+
+    static String currentRequestId() {
+        return REQUEST_ID.isBound() ? REQUEST_ID.get() : null;
+    }
+
+    static Optional<Caller> caller() {
+        return CALLER.isBound() ? Optional.of(CALLER.get()) : Optional.empty();
+    }
+
+    /** Uses the client's {@code X-Request-Id} when safe, else makes a 16-hex-digit id. */
+    static String requestIdFrom(Optional<String> header) {
+        if (header.isPresent() && SAFE_ID.matcher(header.get()).matches()) {
+            return header.get();
+        }
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+}

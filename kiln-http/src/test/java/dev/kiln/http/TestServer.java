@@ -1,0 +1,101 @@
+package dev.kiln.http;
+
+import dev.kiln.ops.Metrics;
+import dev.kiln.platform.ApiKeys;
+import dev.kiln.platform.Database;
+import dev.kiln.render.RenderEngine;
+import dev.kiln.render.RenderLimits;
+import dev.kiln.render.Renderer;
+import dev.kiln.render.scene.SceneSchema;
+import dev.kiln.renderpool.PoolConfig;
+import dev.kiln.renderpool.PoolListener;
+import dev.kiln.renderpool.RenderPool;
+import dev.kiln.renderpool.Ticker;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A real Kiln HTTP server on an ephemeral port, over a test class's own database. */
+final class TestServer implements AutoCloseable {
+    final KilnServer server;
+    final RenderPool pool;
+    final Metrics metrics;
+    final String key;
+    final URI base;
+    final HttpClient client;
+
+    private TestServer(KilnServer server, RenderPool pool, Metrics metrics, String key) {
+        this.server = server;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.key = key;
+        this.base = URI.create("http://127.0.0.1:" + server.port());
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    static TestServer start(Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http) {
+        Metrics metrics = new Metrics();
+        ApiKeys keys = new ApiKeys(db.dataSource());
+        String key = keys.create("test-user").token();
+        RenderPool pool = RenderPool.start(poolConfig, Ticker.SYSTEM, PoolListener.NOOP);
+        KilnServer server = KilnServer.start(
+                http,
+                renderer,
+                pool,
+                token -> keys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
+                metrics,
+                SceneSchema.json());
+        return new TestServer(server, pool, metrics, key);
+    }
+
+    static TestServer start(Database db) {
+        return start(db, new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
+                RenderEngine.create(RenderLimits.defaults()), HttpConfig.defaults("127.0.0.1", 0));
+    }
+
+    HttpResponse<byte[]> post(String path, String json) {
+        return post(path, json, Map.of());
+    }
+
+    HttpResponse<byte[]> post(String path, String json, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(b::setHeader);
+        return send(b.build());
+    }
+
+    HttpResponse<byte[]> get(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .GET()
+                .build());
+    }
+
+    HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.drainAndStop();
+        pool.close();
+    }
+}
