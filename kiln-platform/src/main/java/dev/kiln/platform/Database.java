@@ -138,6 +138,8 @@ public final class Database implements AutoCloseable {
         Flyway flyway = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(simpleDataSource(config, config.database()))
                 .locations(MIGRATIONS)
+                // Route Flyway through SLF4J like the rest of Kiln, so its lines land in the structured log.
+                .loggers("slf4j")
                 .failOnMissingLocations(true)
                 .connectRetries(0)
                 .load();

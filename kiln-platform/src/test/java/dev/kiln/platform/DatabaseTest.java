@@ -152,6 +152,29 @@ class DatabaseTest {
                 .doesNotContain("\n");
     }
 
+    @Test
+    void exhaustedPoolFailsWithinTheConnectionTimeoutInsteadOfHanging() throws SQLException {
+        DatabaseConfig small = new DatabaseConfig(
+                db.config().host(),
+                db.config().port(),
+                db.config().database(),
+                db.config().user(),
+                db.config().password(),
+                1,
+                DatabaseConfig.MIN_CONNECTION_TIMEOUT,
+                db.config().statementTimeout(),
+                db.config().idleTimeout());
+        try (Database one = Database.open(small);
+                Connection held = one.dataSource().getConnection()) {
+            assertThat(held.isValid(1)).isTrue();
+            ApiKeys keys = new ApiKeys(one.dataSource());
+            DatabaseUnavailableException e = assertTimeoutPreemptively(
+                    NO_HANG, () -> assertThrows(DatabaseUnavailableException.class, keys::anyKeyExists));
+            assertThat(e.getMessage()).contains("KILN_DB_POOL_SIZE").doesNotContain("\n");
+            assertThat(one.poolStats().active()).isEqualTo(1);
+        }
+    }
+
     private static List<String> tables() throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
