@@ -1,0 +1,115 @@
+package dev.kiln.ops;
+
+import java.util.Set;
+
+/**
+ * Every metric name and tag key Kiln publishes, in one place. Names are Micrometer's dotted form; the Prometheus
+ * export turns {@code kiln.render.queue.depth} into {@code kiln_render_queue_depth} and adds unit suffixes
+ * ({@code _seconds}, {@code _total}).
+ */
+public final class MetricNames {
+
+    // --- HTTP ---
+
+    /** Timer of served requests; tags {@link #TAG_METHOD}, {@link #TAG_ROUTE}, {@link #TAG_STATUS}. */
+    public static final String HTTP_SERVER_REQUESTS = "kiln.http.server.requests";
+
+    // --- Render pool (synchronous renders) ---
+
+    /** Gauge: renders waiting in the bounded queue in front of the render pool. */
+    public static final String RENDER_QUEUE_DEPTH = "kiln.render.queue.depth";
+    /** Gauge: renders running now. */
+    public static final String RENDER_INFLIGHT = "kiln.render.inflight";
+    /** Gauge: running renders that have passed their deadline and are being cancelled. */
+    public static final String RENDER_OVERDUE = "kiln.render.overdue";
+    /** Counter of renders refused before they ran; tag {@link #TAG_REASON}. */
+    public static final String RENDER_REJECTIONS = "kiln.render.rejections";
+    /** Timer of render execution, excluding queue wait; tag {@link #TAG_FORMAT}. */
+    public static final String RENDER_DURATION = "kiln.render.duration";
+    /** Timer of the time a render waited in the queue before it started. */
+    public static final String RENDER_QUEUE_WAIT = "kiln.render.queue.wait";
+
+    // --- Job queue (durable generations) ---
+
+    /** Gauge: jobs that are queued and runnable. */
+    public static final String JOBS_QUEUE_DEPTH = "kiln.jobs.queue.depth";
+    /** Gauge: age of the oldest runnable job, in seconds. */
+    public static final String JOBS_OLDEST_AGE = "kiln.jobs.oldest.age";
+    /** Counter of jobs claimed by workers. */
+    public static final String JOBS_CLAIMS = "kiln.jobs.claims";
+    /** Counter of failed attempts scheduled for retry. */
+    public static final String JOBS_RETRIES = "kiln.jobs.retries";
+    /** Counter of jobs that failed for good (the dead-letter state). */
+    public static final String JOBS_DEAD = "kiln.jobs.dead";
+    /** Counter of jobs returned to the queue by the rescuer after their lease expired. */
+    public static final String JOBS_RESCUED = "kiln.jobs.rescued";
+
+    // --- Database connection pool ---
+
+    /** Gauge: pooled connections lent out. */
+    public static final String DB_POOL_ACTIVE = "kiln.db.pool.active";
+    /** Gauge: pooled connections idle. */
+    public static final String DB_POOL_IDLE = "kiln.db.pool.idle";
+    /** Gauge: threads waiting for a pooled connection. */
+    public static final String DB_POOL_PENDING = "kiln.db.pool.pending";
+    /** Gauge: open pooled connections. */
+    public static final String DB_POOL_TOTAL = "kiln.db.pool.total";
+    /** Gauge: the pool's size limit. */
+    public static final String DB_POOL_MAX = "kiln.db.pool.max";
+
+    // --- Cache ---
+
+    /** Counter of status-cache lookups; tags {@link #TAG_LAYER} and {@link #TAG_RESULT}. */
+    public static final String CACHE_REQUESTS = "kiln.cache.requests";
+
+    // --- JVM ---
+
+    /** Distribution of how late the pause detector woke up: GC, safepoint or CPU-starvation stalls. */
+    public static final String JVM_PAUSE = "kiln.jvm.pause";
+
+    // --- Tag keys ---
+
+    /** Tag: HTTP method, e.g. {@code GET}. */
+    public static final String TAG_METHOD = "method";
+    /** Tag: route template, e.g. {@code /v1/generations/{id}}; never the raw path (unbounded cardinality). */
+    public static final String TAG_ROUTE = "route";
+    /** Tag: HTTP status class, e.g. {@code 2xx}. */
+    public static final String TAG_STATUS = "status";
+    /** Tag: why a render was rejected, e.g. {@code queue_full}, {@code deadline}. */
+    public static final String TAG_REASON = "reason";
+    /** Tag: output format, e.g. {@code png}. */
+    public static final String TAG_FORMAT = "format";
+    /** Tag: cache layer, {@code l1} or {@code l2}. */
+    public static final String TAG_LAYER = "layer";
+    /** Tag: cache lookup result, {@code hit} or {@code miss}. */
+    public static final String TAG_RESULT = "result";
+
+    private static final Set<String> ALL = Set.of(
+            HTTP_SERVER_REQUESTS,
+            RENDER_QUEUE_DEPTH,
+            RENDER_INFLIGHT,
+            RENDER_OVERDUE,
+            RENDER_REJECTIONS,
+            RENDER_DURATION,
+            RENDER_QUEUE_WAIT,
+            JOBS_QUEUE_DEPTH,
+            JOBS_OLDEST_AGE,
+            JOBS_CLAIMS,
+            JOBS_RETRIES,
+            JOBS_DEAD,
+            JOBS_RESCUED,
+            DB_POOL_ACTIVE,
+            DB_POOL_IDLE,
+            DB_POOL_PENDING,
+            DB_POOL_TOTAL,
+            DB_POOL_MAX,
+            CACHE_REQUESTS,
+            JVM_PAUSE);
+
+    private MetricNames() {}
+
+    /** Every Kiln metric name above (tag keys excluded); {@link Metrics} refuses names not in it. */
+    public static Set<String> all() {
+        return ALL;
+    }
+}
