@@ -32,12 +32,12 @@ final class Wiring implements AutoCloseable {
         try {
             this.apiKeys = new ApiKeys(database.dataSource());
             this.metrics = new Metrics();
-            this.pauses = PauseDetector.start(metrics);
+            this.pauses = new PauseDetector(metrics.registry()).start();
             RenderEngine engine = RenderEngine.create(config.limits());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
                 @Override
                 public void started(long queuedNanos) {
-                    metrics.renderQueueWait().record(queuedNanos, TimeUnit.NANOSECONDS);
+                    metrics.renderQueueWaitTimer().record(queuedNanos, TimeUnit.NANOSECONDS);
                 }
 
                 @Override
@@ -46,10 +46,13 @@ final class Wiring implements AutoCloseable {
                 }
             });
             metrics.gauge(MetricNames.RENDER_QUEUE_DEPTH, () -> pool.snapshot().queued());
-            metrics.gauge(MetricNames.RENDER_IN_FLIGHT, () -> pool.snapshot().running());
+            metrics.gauge(MetricNames.RENDER_INFLIGHT, () -> pool.snapshot().running());
             metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
-            metrics.gauge(MetricNames.RENDER_WORKERS, () -> pool.snapshot().workers());
-            database.bindMetrics(metrics.registry());
+            metrics.gauge(MetricNames.DB_POOL_ACTIVE, () -> database.poolStats().active());
+            metrics.gauge(MetricNames.DB_POOL_IDLE, () -> database.poolStats().idle());
+            metrics.gauge(MetricNames.DB_POOL_PENDING, () -> database.poolStats().pending());
+            metrics.gauge(MetricNames.DB_POOL_TOTAL, () -> database.poolStats().total());
+            metrics.gauge(MetricNames.DB_POOL_MAX, () -> database.poolStats().max());
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -80,6 +83,7 @@ final class Wiring implements AutoCloseable {
         boolean drained = server.drainAndStop();
         pool.close();
         pauses.close();
+        metrics.close();
         database.close();
         return drained;
     }

@@ -1,0 +1,62 @@
+package dev.kiln.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KilnConfigTest {
+
+    @Test
+    void defaultsAreValidAndLoopback() {
+        KilnConfig c = KilnConfig.from(new Settings(Map.of()));
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.pool().workers()).isBetween(1, Runtime.getRuntime().availableProcessors());
+        assertThat(c.pool().queueCapacity()).isPositive();
+    }
+
+    @Test
+    void badValuesStopTheStartWithAMessageNamingTheSetting() {
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_PORT", "70000"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KILN_PORT");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_PORT", "http"))))
+                .hasMessageContaining("KILN_PORT must be an integer");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_REQUEST_TIMEOUT", "soon"))))
+                .hasMessageContaining("KILN_REQUEST_TIMEOUT");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_REQUEST_TIMEOUT", "30s"))))
+                .as("a default budget above the max budget is a cross-field error")
+                .hasMessageContaining("KILN_MAX_REQUEST_TIMEOUT");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_RENDER_WORKERS", "0"))))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_DB_PORT", "-1"))))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void durationsAcceptUnits() {
+        assertThat(Settings.parseDuration("X", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Settings.parseDuration("X", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Settings.parseDuration("X", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Settings.parseDuration("X", "40")).isEqualTo(Duration.ofMillis(40));
+    }
+
+    @Test
+    void environmentWinsOverTheConfigFileAndUnknownFileKeysAreRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kiln.properties");
+        Files.writeString(file, "KILN_PORT=9001\nKILN_HOST=127.0.0.2\n");
+        KilnConfig c = KilnConfig.from(Settings.load(Map.of("KILN_CONFIG_FILE", file.toString(), "KILN_PORT", "9002")));
+        assertThat(c.http().port()).isEqualTo(9002);
+        assertThat(c.http().host()).isEqualTo("127.0.0.2");
+
+        Files.writeString(file, "PORT=1\n");
+        assertThatThrownBy(() -> Settings.load(Map.of("KILN_CONFIG_FILE", file.toString())))
+                .hasMessageContaining("unknown setting 'PORT'");
+    }
+}
