@@ -72,7 +72,8 @@ public final class RenderPool implements AutoCloseable {
 
     /**
      * Admits or refuses at once, never blocking on capacity. {@code costUnits} (e.g. output pixels, positive) scales
-     * the predicted service time; {@code deadlineNanos} is on this pool's {@link Ticker} timeline.
+     * the predicted service time; {@code deadlineNanos} is on this pool's {@link Ticker} timeline, i.e. computed as
+     * {@code ticker.nanos() + budget}.
      */
     public <T> Admission<T> submit(RenderTask<T> task, long costUnits, long deadlineNanos) {
         Objects.requireNonNull(task, "task");
@@ -153,11 +154,13 @@ public final class RenderPool implements AutoCloseable {
     /** Waits (on the pool's ticker) until the queue is empty and nothing runs; returns false on timeout. */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        long deadline = ticker.nanos() + timeout.toNanos();
+        long timeoutNanos = saturatedNanos(timeout);
+        long start = ticker.nanos();
         lock.lock();
         try {
             while (!isIdleLocked()) {
-                long remaining = deadline - ticker.nanos();
+                // Elapsed-time form: stays correct for huge timeouts and any ticker origin.
+                long remaining = timeoutNanos - (ticker.nanos() - start);
                 if (remaining <= 0) {
                     return false;
                 }
@@ -455,6 +458,17 @@ public final class RenderPool implements AutoCloseable {
             }
         }
         return overdue;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static long saturatedAdd(long a, long b) {

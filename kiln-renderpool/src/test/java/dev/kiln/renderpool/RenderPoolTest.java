@@ -419,6 +419,9 @@ class RenderPoolTest {
         assertThat(snapshot.running()).isZero();
         assertThat(snapshot.queued()).isZero();
         assertThat(snapshot.completed()).isEqualTo(2);
+        assertThat(pool.awaitDrained(Duration.ofSeconds(Long.MAX_VALUE)))
+                .as("a timeout too large for nanoseconds does not overflow")
+                .isTrue();
     }
 
     @Test
