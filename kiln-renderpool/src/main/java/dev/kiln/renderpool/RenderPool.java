@@ -1,0 +1,496 @@
+package dev.kiln.renderpool;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed set of platform worker threads ({@code kiln-render-N}, daemon) behind an explicit bounded wait queue, with
+ * admission decided at once: a full queue, a predicted deadline overrun or draining is refused with a
+ * {@code retryAfter} instead of queueing work that cannot finish in time. A slot stays busy until its task really
+ * returns, even after the waiter got TimedOut or Cancelled; such a task is reported overdue once past its deadline
+ * plus grace, and makes the pool not ready.
+ */
+public final class RenderPool implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RenderPool.class.getName());
+
+    /** How long {@link #close()} waits for each interrupted worker to exit; daemon threads do not block JVM exit. */
+    private static final Duration WORKER_JOIN_TIMEOUT = Duration.ofSeconds(1);
+
+    private final PoolConfig config;
+    private final Ticker ticker;
+    private final PoolListener listener;
+    private final List<Thread> threads = new ArrayList<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+
+    // Guarded by lock.
+    private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
+    private final List<Job<?>> running = new ArrayList<>();
+    private final ServiceTimeEstimator estimator;
+    private long queuedCostUnits;
+    private int retiring; // dropped from the queue, listener not yet told: awaitDrained must still wait
+    private boolean draining;
+    private boolean closed;
+    private long completedCount;
+    private long rejectedCount;
+
+    // Read lock-free by running tasks polling isCancelled().
+    private volatile boolean stopping;
+
+    private RenderPool(PoolConfig config, Ticker ticker, PoolListener listener) {
+        this.config = config;
+        this.ticker = ticker;
+        this.listener = listener;
+        this.estimator =
+                new ServiceTimeEstimator(config.initialServiceTime().toNanos(), PoolConfig.REFERENCE_COST_UNITS);
+    }
+
+    /** Creates the pool and starts its {@link PoolConfig#workers()} worker threads. */
+    public static RenderPool start(PoolConfig config, Ticker ticker, PoolListener listener) {
+        RenderPool pool = new RenderPool(
+                Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(ticker, "ticker"),
+                Objects.requireNonNull(listener, "listener"));
+        for (int i = 1; i <= config.workers(); i++) {
+            Thread thread =
+                    Thread.ofPlatform().name("kiln-render-" + i).daemon(true).unstarted(pool::workerLoop);
+            pool.threads.add(thread);
+        }
+        pool.threads.forEach(Thread::start);
+        return pool;
+    }
+
+    /**
+     * Admits or refuses at once, never blocking on capacity. {@code costUnits} (e.g. output pixels, positive) scales
+     * the predicted service time; {@code deadlineNanos} is on this pool's {@link Ticker} timeline, i.e. computed as
+     * {@code ticker.nanos() + budget}.
+     */
+    public <T> Admission<T> submit(RenderTask<T> task, long costUnits, long deadlineNanos) {
+        Objects.requireNonNull(task, "task");
+        if (costUnits <= 0) {
+            throw new IllegalArgumentException("costUnits must be positive, was " + costUnits);
+        }
+        List<Job<?>> expired = new ArrayList<>(0);
+        Admission<T> admission;
+        AdmissionPolicy.Decision decision;
+        lock.lock();
+        try {
+            long now = ticker.nanos();
+            // Expired waiters must not hold queue slots against newcomers, even when nobody awaits them.
+            dropExpiredLocked(now, expired);
+            decision = AdmissionPolicy.decide(loadLocked(now), costUnits, deadlineNanos - now);
+            if (decision.admitted()) {
+                Job<T> job = new Job<>(this, task, costUnits, deadlineNanos, now);
+                queue.addLast(job);
+                queuedCostUnits += costUnits;
+                // Under the lock so no worker can report started/finished before admitted.
+                safely(listener::admitted);
+                workAvailable.signal();
+                admission = new Admission.Accepted<>(job);
+            } else {
+                rejectedCount++;
+                admission = new Admission.Rejected<>(decision.reason(), decision.retryAfter());
+            }
+        } finally {
+            lock.unlock();
+        }
+        retire(expired);
+        if (!decision.admitted()) {
+            safely(() -> listener.rejected(decision.reason()));
+        }
+        return admission;
+    }
+
+    /** A consistent view of queue, workers, estimate and counters. */
+    public PoolSnapshot snapshot() {
+        lock.lock();
+        try {
+            long now = ticker.nanos();
+            return new PoolSnapshot(
+                    config.workers(),
+                    queue.size(),
+                    running.size(),
+                    overdueLocked(now),
+                    Duration.ofNanos(Math.round(estimator.nanosPerUnit() * PoolConfig.REFERENCE_COST_UNITS)),
+                    draining,
+                    completedCount,
+                    rejectedCount);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** False while draining, while the queue is full (saturated), or while any running task is overdue (wedged). */
+    public boolean isReady() {
+        lock.lock();
+        try {
+            long now = ticker.nanos();
+            return !draining && !loadLocked(now).queueFull() && overdueLocked(now) == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops admitting: further submits are {@link RejectReason#DRAINING}; queued and running work continues. */
+    public void beginDrain() {
+        lock.lock();
+        try {
+            draining = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits (on the pool's ticker) until the queue is empty and nothing runs; returns false on timeout. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long timeoutNanos = saturatedNanos(timeout);
+        long start = ticker.nanos();
+        lock.lock();
+        try {
+            while (!isIdleLocked()) {
+                // Elapsed-time form: stays correct for huge timeouts and any ticker origin.
+                long remaining = timeoutNanos - (ticker.nanos() - start);
+                if (remaining <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(Math.min(remaining, Job.POLL_NANOS));
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drains for up to {@link PoolConfig#drainTimeout()}, then drops what is still queued (waiters get Cancelled),
+     * cancels and interrupts running tasks, and stops the workers. Restores the interrupt flag if interrupted.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            draining = true;
+        } finally {
+            lock.unlock();
+        }
+        boolean interrupted = false;
+        try {
+            awaitDrained(config.drainTimeout());
+        } catch (InterruptedException e) {
+            // Still shut down, just without waiting any longer; the flag is restored below.
+            interrupted = true;
+        }
+        List<Job<?>> dropped = new ArrayList<>();
+        List<Job<?>> cancelled = new ArrayList<>();
+        lock.lock();
+        try {
+            stopping = true;
+            while (!queue.isEmpty()) {
+                Job<?> job = removeHeadLocked();
+                job.decideCancelled();
+                markDroppedLocked(job, dropped);
+            }
+            for (Job<?> job : running) {
+                if (job.decideCancelled()) {
+                    cancelled.add(job);
+                }
+            }
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        retire(dropped);
+        cancelled.forEach(Job::publish);
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            if (interrupted) {
+                break;
+            }
+            try {
+                thread.join(WORKER_JOIN_TIMEOUT);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- package-private hooks for Job ----
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** The waiter saw the deadline pass: decide TimedOut unless something else already decided. */
+    void expire(Job<?> job) {
+        if (job.decideTimedOut()) {
+            settleEarly(job);
+        }
+    }
+
+    /**
+     * The job was decided TimedOut or Cancelled by its waiter: drop it if still queued, or release the waiter at once if
+     * it runs (the worker keeps the slot until the task returns).
+     */
+    void settleEarly(Job<?> job) {
+        List<Job<?>> dropped = new ArrayList<>(1);
+        Job.State state;
+        lock.lock();
+        try {
+            state = job.state;
+            if (state == Job.State.QUEUED) {
+                queue.remove(job);
+                queuedCostUnits -= job.costUnits;
+                markDroppedLocked(job, dropped);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (state == Job.State.QUEUED) {
+            retire(dropped);
+        } else if (state == Job.State.RUNNING) {
+            job.publish();
+        }
+        // DROPPED or FINISHED: the thread that moved it there publishes.
+    }
+
+    // ---- workers ----
+
+    private void workerLoop() {
+        while (true) {
+            Job<?> job;
+            try {
+                job = take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (job == null) {
+                return;
+            }
+            if (job.state == Job.State.DROPPED) {
+                retire(List.of(job));
+                continue;
+            }
+            run(job);
+            if (Thread.interrupted()) {
+                if (stopping) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                // A task left the flag set; it must not leak into the next task.
+                LOG.log(Level.DEBUG, "cleared a stray interrupt left by a render task");
+            }
+        }
+    }
+
+    /** Next job, already moved to RUNNING or DROPPED; null when the pool stops. */
+    private Job<?> take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (stopping) {
+                    return null;
+                }
+                try {
+                    workAvailable.await();
+                } catch (InterruptedException e) {
+                    if (stopping) {
+                        throw e;
+                    }
+                    // Only close() interrupts workers; a stray interrupt must not shrink the pool.
+                    LOG.log(Level.WARNING, "ignored an interrupt of an idle render worker");
+                }
+            }
+            Job<?> job = removeHeadLocked();
+            long now = ticker.nanos();
+            if (job.isDecided() || job.isPastDeadline(now)) {
+                job.decideTimedOut(); // no-op when already cancelled
+                markDroppedLocked(job, new ArrayList<>(1)); // retired by the worker loop
+                return job;
+            }
+            job.state = Job.State.RUNNING;
+            job.startedNanos = now;
+            running.add(job);
+            return job;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> void run(Job<T> job) {
+        long start = job.startedNanos;
+        safely(() -> listener.started(start - job.admittedNanos));
+        Outcome<T> result;
+        try {
+            result = new Outcome.Completed<>(job.task.run(job));
+        } catch (Throwable t) {
+            // Any throwable, Errors included, is the task's failure; the worker must survive to serve the next one.
+            result = new Outcome.Failed<>(t);
+        }
+        long end = ticker.nanos();
+        // A value that arrives after the deadline is not delivered, whether or not anyone awaited in time.
+        job.decide(job.isPastDeadline(end) ? new Outcome.TimedOut<>() : result);
+        Outcome<T> outcome = job.outcome();
+        long serviceNanos = Math.max(0, end - start);
+        String name = outcomeName(outcome);
+        safely(() -> listener.finished(serviceNanos, name));
+        lock.lock();
+        try {
+            running.remove(job);
+            job.state = Job.State.FINISHED;
+            completedCount++;
+            switch (outcome) {
+                case Outcome.Completed<T> _ -> estimator.onSuccess(job.costUnits, serviceNanos);
+                case Outcome.TimedOut<T> _ -> estimator.onDropped(job.costUnits, serviceNanos);
+                case Outcome.Failed<T> _ -> estimator.onIgnore();
+                case Outcome.Cancelled<T> _ -> estimator.onIgnore();
+            }
+            signalIfIdleLocked();
+        } finally {
+            lock.unlock();
+        }
+        job.publish();
+    }
+
+    // ---- accounting helpers ----
+
+    private Job<?> removeHeadLocked() {
+        Job<?> job = queue.removeFirst();
+        queuedCostUnits -= job.costUnits;
+        return job;
+    }
+
+    /** Counts the job as retiring until {@link #retire} has told the listener, so drain waits for that too. */
+    private void markDroppedLocked(Job<?> job, List<Job<?>> dropped) {
+        job.state = Job.State.DROPPED;
+        retiring++;
+        dropped.add(job);
+    }
+
+    private void dropExpiredLocked(long now, List<Job<?>> dropped) {
+        for (Iterator<Job<?>> it = queue.iterator(); it.hasNext(); ) {
+            Job<?> job = it.next();
+            if (job.isDecided() || job.isPastDeadline(now)) {
+                it.remove();
+                queuedCostUnits -= job.costUnits;
+                job.decideTimedOut();
+                markDroppedLocked(job, dropped);
+            }
+        }
+    }
+
+    /** Tells the listener about dropped jobs, then completes their accounting, then releases their waiters. */
+    private void retire(List<Job<?>> dropped) {
+        if (dropped.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < dropped.size(); i++) {
+            safely(() -> listener.finished(0, PoolListener.OUTCOME_DROPPED));
+        }
+        lock.lock();
+        try {
+            retiring -= dropped.size();
+            completedCount += dropped.size();
+            signalIfIdleLocked();
+        } finally {
+            lock.unlock();
+        }
+        dropped.forEach(Job::publish);
+    }
+
+    private boolean isIdleLocked() {
+        return queue.isEmpty() && running.isEmpty() && retiring == 0;
+    }
+
+    private void signalIfIdleLocked() {
+        if (isIdleLocked()) {
+            idle.signalAll();
+        }
+    }
+
+    private AdmissionPolicy.Load loadLocked(long now) {
+        double perUnit = estimator.nanosPerUnit();
+        long remaining = 0;
+        for (Job<?> job : running) {
+            double left = job.costUnits * perUnit - (now - job.startedNanos);
+            remaining = saturatedAdd(remaining, Math.max(0, Math.round(left)));
+        }
+        return new AdmissionPolicy.Load(
+                config.workers(),
+                config.queueCapacity(),
+                queue.size(),
+                queuedCostUnits,
+                running.size(),
+                remaining,
+                overdueLocked(now),
+                draining,
+                perUnit);
+    }
+
+    private int overdueLocked(long now) {
+        long grace = config.overdueGrace().toNanos();
+        int overdue = 0;
+        for (Job<?> job : running) {
+            if (now - job.deadlineNanos > grace) {
+                overdue++;
+            }
+        }
+        return overdue;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        if (d.isNegative()) {
+            return 0;
+        }
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    static String outcomeName(Outcome<?> outcome) {
+        return switch (outcome) {
+            case Outcome.Completed<?> _ -> PoolListener.OUTCOME_COMPLETED;
+            case Outcome.Failed<?> _ -> PoolListener.OUTCOME_FAILED;
+            case Outcome.TimedOut<?> _ -> PoolListener.OUTCOME_TIMED_OUT;
+            case Outcome.Cancelled<?> _ -> PoolListener.OUTCOME_CANCELLED;
+        };
+    }
+
+    /** A throwing listener must not break accounting or kill a worker. */
+    private static void safely(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "render pool listener threw", e);
+        }
+    }
+}
