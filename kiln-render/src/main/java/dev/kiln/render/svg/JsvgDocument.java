@@ -1,0 +1,96 @@
+package dev.kiln.render.svg;
+
+import com.github.weisj.jsvg.SVGDocument;
+import com.github.weisj.jsvg.parser.LoaderContext;
+import com.github.weisj.jsvg.parser.SVGLoader;
+import com.github.weisj.jsvg.parser.resources.ResourcePolicy;
+import com.github.weisj.jsvg.view.ViewBox;
+import dev.kiln.render.CancellationSignal;
+import dev.kiln.render.InvalidDocumentException;
+import dev.kiln.render.internal.PreparedDocument;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A validated SVG drawn by JSVG into Java2D. Holds only the markup: JSVG's node tree keeps lazily built caches,
+ * so each render parses its own {@link SVGDocument} rather than sharing one across threads (parsing is a small
+ * fraction of a render, see docs/render-engines.md).
+ */
+final class JsvgDocument implements PreparedDocument {
+    /**
+     * Defence in depth behind {@link SvgPrepass}: never resolve anything outside the document. JSVG only uses
+     * the policy for external references; data URIs are decoded in memory.
+     */
+    private static final LoaderContext LOADER_CONTEXT = LoaderContext.builder()
+            .externalResourcePolicy(ResourcePolicy.DENY_EXTERNAL)
+            .build();
+
+    private final byte[] utf8;
+    private final int width;
+    private final int height;
+
+    private JsvgDocument(byte[] utf8, int width, int height) {
+        this.utf8 = utf8;
+        this.width = width;
+        this.height = height;
+    }
+
+    /** Parses once to reject documents JSVG cannot read, at prepare time rather than in a render slot. */
+    static JsvgDocument load(String svg, int width, int height, String pointer) {
+        byte[] utf8 = svg.getBytes(StandardCharsets.UTF_8);
+        if (parse(utf8) == null) {
+            throw InvalidDocumentException.of(pointer, "the SVG could not be parsed");
+        }
+        return new JsvgDocument(utf8, width, height);
+    }
+
+    private static SVGDocument parse(byte[] utf8) {
+        return new SVGLoader().load(new ByteArrayInputStream(utf8), null, LOADER_CONTEXT);
+    }
+
+    @Override
+    public int intrinsicWidth() {
+        return width;
+    }
+
+    @Override
+    public int intrinsicHeight() {
+        return height;
+    }
+
+    @Override
+    public int frameCount() {
+        return 1;
+    }
+
+    @Override
+    public double fps() {
+        return 0;
+    }
+
+    @Override
+    public BufferedImage draw(int outWidth, int outHeight, double timeMs, CancellationSignal cancel) {
+        SVGDocument doc = parse(utf8);
+        if (doc == null) {
+            throw new IllegalStateException("SVG parsed at prepare time but not at render time");
+        }
+        cancel.throwIfCancelled();
+        BufferedImage image = new BufferedImage(outWidth, outHeight, BufferedImage.TYPE_INT_ARGB_PRE);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            // Scale the intrinsic box onto the output; JSVG maps the viewBox onto the intrinsic box itself.
+            g.scale((double) outWidth / width, (double) outHeight / height);
+            doc.render((java.awt.Component) null, g, new ViewBox(0, 0, width, height));
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.kiln.render.svg;
+
+import dev.kiln.render.InvalidDocumentException;
+import java.io.StringReader;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * A safe streaming pass over an SVG before any renderer sees it: rejects DTDs (and so XXE and entity
+ * expansion), external references and stylesheets, and reads the root's sizing attributes.
+ */
+final class SvgPrepass {
+    /** Same-document fragments and inline raster images are the only references Kiln accepts. */
+    private static final Pattern ALLOWED_REF =
+            Pattern.compile("(?s)#.*|data:image/(png|jpeg|gif|webp);base64,.*", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern CSS_URL =
+            Pattern.compile("url\\(\\s*(['\"]?)(.*?)\\1\\s*\\)", Pattern.CASE_INSENSITIVE);
+
+    private static final XMLInputFactory FACTORY = hardenedFactory();
+
+    /** The root {@code <svg>} element's sizing attributes, raw. */
+    record RootSize(String width, String height, String viewBox) {}
+
+    private SvgPrepass() {}
+
+    private static XMLInputFactory hardenedFactory() {
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        // No DTD processing at all: a DOCTYPE is reported as an event (and rejected) but never interpreted.
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        f.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+        f.setXMLResolver((publicId, systemId, baseUri, ns) -> {
+            throw new XMLStreamException("external entity " + systemId + " refused");
+        });
+        return f;
+    }
+
+    /**
+     * Scans {@code svg}; throws {@link InvalidDocumentException} at {@code pointer} on the first forbidden
+     * construct.
+     */
+    static RootSize scan(String svg, String pointer) {
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(new StringReader(svg));
+            RootSize root = null;
+            boolean inStyle = false;
+            while (r.hasNext()) {
+                int event = r.next();
+                switch (event) {
+                    case XMLStreamConstants.DTD ->
+                        throw InvalidDocumentException.of(
+                                pointer, "DOCTYPE and ENTITY declarations are not allowed in SVG documents");
+                    case XMLStreamConstants.ENTITY_REFERENCE ->
+                        throw InvalidDocumentException.of(
+                                pointer, "entity reference &" + r.getLocalName() + "; is not allowed");
+                    case XMLStreamConstants.PROCESSING_INSTRUCTION -> {
+                        if ("xml-stylesheet".equalsIgnoreCase(r.getPITarget())) {
+                            throw InvalidDocumentException.of(
+                                    pointer, "external stylesheets (<?xml-stylesheet?>) are not allowed");
+                        }
+                    }
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        String name = r.getLocalName();
+                        if (root == null) {
+                            if (!name.equals("svg")) {
+                                throw InvalidDocumentException.of(
+                                        pointer, "the root element must be <svg>, was <" + name + ">");
+                            }
+                            root = new RootSize(
+                                    r.getAttributeValue(null, "width"),
+                                    r.getAttributeValue(null, "height"),
+                                    r.getAttributeValue(null, "viewBox"));
+                        }
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer);
+                        }
+                        inStyle = name.equals("style");
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> inStyle = false;
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> {
+                        if (inStyle) {
+                            checkCss("<style>", r.getText(), pointer);
+                        }
+                    }
+                    default -> {
+                        // comments, whitespace and the document end carry nothing to check
+                    }
+                }
+            }
+            if (root == null) {
+                throw InvalidDocumentException.of(pointer, "no <svg> root element");
+            }
+            return root;
+        } catch (XMLStreamException e) {
+            throw InvalidDocumentException.of(pointer, "malformed XML: " + firstLine(e.getMessage()));
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing to release beyond the in-memory reader
+                }
+            }
+        }
+    }
+
+    private static void checkAttribute(String element, String attr, String value, String pointer) {
+        String where = "<" + element + " " + attr + ">";
+        if (attr.equals("href") || attr.equals("src")) {
+            checkReference(where, value.strip(), pointer);
+        }
+        checkCss(where, value, pointer);
+    }
+
+    private static void checkCss(String where, String text, String pointer) {
+        if (text.toLowerCase(Locale.ROOT).contains("@import")) {
+            throw InvalidDocumentException.of(pointer, "CSS @import in " + where + " is not allowed");
+        }
+        Matcher m = CSS_URL.matcher(text);
+        while (m.find()) {
+            checkReference(where, m.group(2).strip(), pointer);
+        }
+    }
+
+    private static void checkReference(String where, String ref, String pointer) {
+        if (!ALLOWED_REF.matcher(ref).matches()) {
+            throw InvalidDocumentException.of(
+                    pointer,
+                    "external reference '" + abbreviate(ref) + "' in " + where
+                            + " is not allowed; only same-document '#id' references and"
+                            + " data:image/(png|jpeg|gif|webp);base64 URIs are (Kiln never fetches URLs)");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String m = message.strip();
+        int nl = m.indexOf('\n');
+        return abbreviate(nl < 0 ? m : m.substring(nl + 1).strip());
+    }
+}
