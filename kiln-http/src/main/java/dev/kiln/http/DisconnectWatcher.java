@@ -41,7 +41,8 @@ final class DisconnectWatcher implements AutoCloseable {
         if (!enabled) {
             LOG.warn("/proc/net/tcp is not readable: client disconnects will not cancel queued renders");
         }
-        this.thread = Thread.ofPlatform().daemon().name("kiln-disconnect-watcher").unstarted(this::loop);
+        this.thread =
+                Thread.ofPlatform().daemon().name("kiln-disconnect-watcher").unstarted(this::loop);
         if (enabled) {
             thread.start();
         }

@@ -89,8 +89,16 @@ public record HttpConfig(
 
     /** A copy with another port. */
     public HttpConfig withPort(int newPort) {
-        return new HttpConfig(host, newPort, maxBodyBytes, maxJsonDepth, maxJsonStringLength, maxJsonNumberLength,
-                defaultTimeout, maxTimeout, drainTimeout);
+        return new HttpConfig(
+                host,
+                newPort,
+                maxBodyBytes,
+                maxJsonDepth,
+                maxJsonStringLength,
+                maxJsonNumberLength,
+                defaultTimeout,
+                maxTimeout,
+                drainTimeout);
     }
 
     private static void positive(String name, Duration d) {

@@ -66,8 +66,12 @@ final class JsonBodies {
         }
         int kib = (int) Math.max(1, (declared + 1023) / 1024);
         if (!budgetKiB.tryAcquire(kib)) {
-            throw new ProblemException(429, "overloaded", "Too Many Requests",
-                    "too many large request bodies are being read at once; retry shortly", List.of(),
+            throw new ProblemException(
+                    429,
+                    "overloaded",
+                    "Too Many Requests",
+                    "too many large request bodies are being read at once; retry shortly",
+                    List.of(),
                     java.util.Map.of("Retry-After", "1"));
         }
         try {
@@ -80,19 +84,26 @@ final class JsonBodies {
     private JsonNode parse(ServerRequest req) {
         byte[] body = readCapped(req);
         if (body.length == 0) {
-            throw ProblemException.invalid(400, "the request body is empty; send a JSON object",
+            throw ProblemException.invalid(
+                    400,
+                    "the request body is empty; send a JSON object",
                     List.of(new Violation("", "required: a JSON object")));
         }
         try {
             return mapper.readTree(body);
         } catch (StreamConstraintsException e) {
-            throw ProblemException.invalid(400, "the JSON body exceeds a limit: " + firstLine(e.getOriginalMessage()),
+            throw ProblemException.invalid(
+                    400,
+                    "the JSON body exceeds a limit: " + firstLine(e.getOriginalMessage()),
                     List.of(new Violation("", firstLine(e.getOriginalMessage()))));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null
                     ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ProblemException.invalid(400, "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()),
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
+            throw ProblemException.invalid(
+                    400,
+                    "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()),
                     List.of(new Violation("", "malformed JSON" + where)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -102,12 +113,18 @@ final class JsonBodies {
     private static void requireJson(ServerRequest req) {
         var ct = req.headers().contentType();
         if (ct.isEmpty()) {
-            throw ProblemException.of(415, "unsupported-media-type", "Unsupported Media Type",
+            throw ProblemException.of(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
                     "send the body with Content-Type: application/json");
         }
         String media = ct.get().mediaType().text().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json") && !media.endsWith("+json")) {
-            throw ProblemException.of(415, "unsupported-media-type", "Unsupported Media Type",
+            throw ProblemException.of(
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
                     "Content-Type " + media + " is not supported; send application/json");
         }
     }
@@ -132,7 +149,10 @@ final class JsonBodies {
     }
 
     private ProblemException tooLarge() {
-        return ProblemException.of(413, "payload-too-large", "Content Too Large",
+        return ProblemException.of(
+                413,
+                "payload-too-large",
+                "Content Too Large",
                 "the request body exceeds the " + maxBodyBytes + "-byte cap (KILN_MAX_BODY_BYTES)");
     }
 

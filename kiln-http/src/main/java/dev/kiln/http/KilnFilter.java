@@ -19,6 +19,8 @@ import org.slf4j.MDC;
 final class KilnFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(KilnFilter.class);
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** Unmatched requests share one label, so hostile paths cannot explode the metric's cardinality. */
+    static final String UNMATCHED_ROUTE = "unmatched";
 
     private final Authenticator authenticator;
     private final Metrics metrics;
@@ -35,9 +37,12 @@ final class KilnFilter implements Filter {
         res.header(REQUEST_ID_HEADER, requestId);
         MDC.put("requestId", requestId);
         try {
-            ScopedValue.where(RequestContext.REQUEST_ID, requestId).run(() -> authenticateAndProceed(chain, req, res));
+            boolean gzip = RequestContext.gzipAccepted(req.headers().first(HeaderNames.ACCEPT_ENCODING));
+            ScopedValue.where(RequestContext.REQUEST_ID, requestId)
+                    .where(RequestContext.ACCEPTS_GZIP, gzip)
+                    .run(() -> authenticateAndProceed(chain, req, res));
         } finally {
-            String route = req.matchingPattern().orElse(unmatchedRoute(req));
+            String route = req.matchingPattern().orElse(UNMATCHED_ROUTE);
             int status = res.status().code();
             metrics.httpTimer(req.prologue().method().text(), route, status)
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -59,10 +64,19 @@ final class KilnFilter implements Filter {
                 Problems.send(res, p);
             }
         } catch (RuntimeException e) {
-            LOG.error("unhandled error on {} {}", req.prologue().method().text(), req.path().path(), e);
+            LOG.error(
+                    "unhandled error on {} {}",
+                    req.prologue().method().text(),
+                    req.path().path(),
+                    e);
             if (!res.isSent()) {
-                Problems.send(res, 500, "internal", "Internal Server Error",
-                        "an unexpected error occurred; quote the request id when reporting it", List.of());
+                Problems.send(
+                        res,
+                        500,
+                        "internal",
+                        "Internal Server Error",
+                        "an unexpected error occurred; quote the request id when reporting it",
+                        List.of());
             }
         }
     }
@@ -87,12 +101,12 @@ final class KilnFilter implements Filter {
     }
 
     private static ProblemException unauthorized(String detail) {
-        return new ProblemException(401, "unauthorized", "Unauthorized", detail, List.of(),
+        return new ProblemException(
+                401,
+                "unauthorized",
+                "Unauthorized",
+                detail,
+                List.of(),
                 java.util.Map.of("WWW-Authenticate", "Bearer realm=\"kiln\""));
-    }
-
-    /** Unmatched requests share one label, so hostile paths cannot explode the metric's cardinality. */
-    private static String unmatchedRoute(RoutingRequest req) {
-        return "unmatched";
     }
 }

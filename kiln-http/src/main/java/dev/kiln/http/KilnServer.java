@@ -40,8 +40,13 @@ public final class KilnServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpConfig config;
 
-    private KilnServer(HttpConfig config, Renderer renderer, RenderPool pool, Authenticator authenticator,
-            Metrics metrics, byte[] sceneSchema) {
+    private KilnServer(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            Authenticator authenticator,
+            Metrics metrics,
+            byte[] sceneSchema) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
@@ -76,8 +81,13 @@ public final class KilnServer implements AutoCloseable {
     }
 
     /** Builds and starts the server; returns once it listens. */
-    public static KilnServer start(HttpConfig config, Renderer renderer, RenderPool pool, Authenticator authenticator,
-            Metrics metrics, byte[] sceneSchema) {
+    public static KilnServer start(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            Authenticator authenticator,
+            Metrics metrics,
+            byte[] sceneSchema) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
@@ -137,9 +147,16 @@ public final class KilnServer implements AutoCloseable {
             Problems.send(res, 404, "not-found", "Not Found", "no route for " + safe(path), List.of());
             return;
         }
-        res.header(HeaderNames.ALLOW, String.join(", ", allowed.stream().map(Method::text).sorted().toList()));
-        Problems.send(res, 405, "method-not-allowed", "Method Not Allowed",
-                req.prologue().method().text() + " is not allowed on " + path, List.of());
+        res.header(
+                HeaderNames.ALLOW,
+                String.join(", ", allowed.stream().map(Method::text).sorted().toList()));
+        Problems.send(
+                res,
+                405,
+                "method-not-allowed",
+                "Method Not Allowed",
+                req.prologue().method().text() + " is not allowed on " + path,
+                List.of());
     }
 
     /** Paths are echoed in problem bodies; keep them short. */
@@ -148,8 +165,11 @@ public final class KilnServer implements AutoCloseable {
     }
 
     /** Problem bodies for errors Helidon answers before routing (bad request line, payload too large…). */
-    private static DirectHandler.TransportResponse directProblem(DirectHandler.TransportRequest request,
-            DirectHandler.EventType type, Status status, io.helidon.http.ServerResponseHeaders headers,
+    private static DirectHandler.TransportResponse directProblem(
+            DirectHandler.TransportRequest request,
+            DirectHandler.EventType type,
+            Status status,
+            io.helidon.http.ServerResponseHeaders headers,
             String message) {
         int code = status.code();
         String slug = code == 413 ? "payload-too-large" : code >= 500 ? "internal" : "bad-request";

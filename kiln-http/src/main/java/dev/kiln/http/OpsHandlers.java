@@ -69,22 +69,19 @@ final class OpsHandlers {
     }
 
     void openApi(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(openApi);
+        JsonResponses.send(res, "application/json", openApi);
     }
 
     void sceneSchema(ServerRequest req, ServerResponse res) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/schema+json");
         res.header(HeaderNames.CACHE_CONTROL, "public, max-age=3600");
-        res.send(sceneSchema);
+        JsonResponses.send(res, "application/schema+json", sceneSchema);
     }
 
     private static void json(ServerResponse res, int status, ObjectNode body) {
         res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         try {
-            res.send(MAPPER.writeValueAsBytes(body));
+            JsonResponses.send(res, "application/json", MAPPER.writeValueAsBytes(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

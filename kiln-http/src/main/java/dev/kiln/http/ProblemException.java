@@ -15,8 +15,8 @@ final class ProblemException extends RuntimeException {
     final List<Violation> errors;
     final Map<String, String> headers;
 
-    ProblemException(int status, String type, String title, String detail, List<Violation> errors,
-            Map<String, String> headers) {
+    ProblemException(
+            int status, String type, String title, String detail, List<Violation> errors, Map<String, String> headers) {
         super(detail, null, false, false);
         this.status = status;
         this.type = type;

@@ -21,8 +21,7 @@ final class Problems {
 
     private Problems() {}
 
-    static byte[] body(int status, String type, String title, String detail, List<Violation> errors,
-            String requestId) {
+    static byte[] body(int status, String type, String title, String detail, List<Violation> errors, String requestId) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("type", TYPE_PREFIX + type);
         node.put("title", title);
@@ -51,11 +50,10 @@ final class Problems {
         send(res, p.status, p.type, p.title, p.detail(), p.errors);
     }
 
-    static void send(ServerResponse res, int status, String type, String title, String detail,
-            List<Violation> errors) {
+    static void send(ServerResponse res, int status, String type, String title, String detail, List<Violation> errors) {
         res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(body(status, type, title, detail, errors, RequestContext.currentRequestId()));
+        JsonResponses.send(
+                res, MEDIA_TYPE, body(status, type, title, detail, errors, RequestContext.currentRequestId()));
     }
 }

@@ -40,8 +40,14 @@ final class RenderHandler implements Handler {
     private final DisconnectWatcher disconnects;
     private final Ticker ticker;
 
-    RenderHandler(HttpConfig config, Renderer renderer, RenderPool pool, JsonBodies bodies, Metrics metrics,
-            DisconnectWatcher disconnects, Ticker ticker) {
+    RenderHandler(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            JsonBodies bodies,
+            Metrics metrics,
+            DisconnectWatcher disconnects,
+            Ticker ticker) {
         this.config = config;
         this.renderer = renderer;
         this.pool = pool;
@@ -99,8 +105,12 @@ final class RenderHandler implements Handler {
                 res.send(out.bytes());
             }
             case Outcome.TimedOut<RenderOutput> t -> throw timedOut(budget);
-            case Outcome.Cancelled<RenderOutput> x -> throw ProblemException.of(
-                    499, "client-closed", "Client Closed Request", "the client went away; the render was cancelled");
+            case Outcome.Cancelled<RenderOutput> x ->
+                throw ProblemException.of(
+                        499,
+                        "client-closed",
+                        "Client Closed Request",
+                        "the client went away; the render was cancelled");
             case Outcome.Failed<RenderOutput> f -> {
                 if (f.error() instanceof RenderCancelledException) {
                     throw timedOut(budget);
@@ -109,14 +119,20 @@ final class RenderHandler implements Handler {
                     throw ProblemException.invalid(422, e.getMessage(), e.violations());
                 }
                 LOG.error("render failed", f.error());
-                throw ProblemException.of(500, "render-failed", "Render Failed",
+                throw ProblemException.of(
+                        500,
+                        "render-failed",
+                        "Render Failed",
                         "the renderer failed on this document; quote the request id when reporting it");
             }
         }
     }
 
     private static ProblemException timedOut(Duration budget) {
-        return ProblemException.of(504, "deadline-exceeded", "Gateway Timeout",
+        return ProblemException.of(
+                504,
+                "deadline-exceeded",
+                "Gateway Timeout",
                 "the render did not finish within its " + budget.toMillis() + " ms budget and was cancelled");
     }
 
@@ -125,13 +141,30 @@ final class RenderHandler implements Handler {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         Map<String, String> headers = Map.of("Retry-After", Long.toString(seconds));
         return switch (reason) {
-            case QUEUE_FULL -> new ProblemException(429, "overloaded", "Too Many Requests",
-                    "the render queue is full; retry after " + seconds + " s", List.of(), headers);
-            case DEADLINE -> new ProblemException(429, "overloaded", "Too Many Requests",
-                    "the predicted wait would overrun this request's budget; retry after " + seconds + " s",
-                    List.of(), headers);
-            case DRAINING -> new ProblemException(503, "draining", "Service Unavailable",
-                    "this instance is shutting down; retry on another instance", List.of(), headers);
+            case QUEUE_FULL ->
+                new ProblemException(
+                        429,
+                        "overloaded",
+                        "Too Many Requests",
+                        "the render queue is full; retry after " + seconds + " s",
+                        List.of(),
+                        headers);
+            case DEADLINE ->
+                new ProblemException(
+                        429,
+                        "overloaded",
+                        "Too Many Requests",
+                        "the predicted wait would overrun this request's budget; retry after " + seconds + " s",
+                        List.of(),
+                        headers);
+            case DRAINING ->
+                new ProblemException(
+                        503,
+                        "draining",
+                        "Service Unavailable",
+                        "this instance is shutting down; retry on another instance",
+                        List.of(),
+                        headers);
         };
     }
 
@@ -148,7 +181,9 @@ final class RenderHandler implements Handler {
             ms = -1;
         }
         if (ms <= 0) {
-            throw ProblemException.invalid(400, TIMEOUT_HEADER + " must be a positive integer of milliseconds",
+            throw ProblemException.invalid(
+                    400,
+                    TIMEOUT_HEADER + " must be a positive integer of milliseconds",
                     List.of(new dev.kiln.render.Violation("", TIMEOUT_HEADER + " header: a positive integer")));
         }
         return Duration.ofMillis(Math.min(ms, config.maxTimeout().toMillis()));

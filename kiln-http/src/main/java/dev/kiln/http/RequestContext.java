@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 final class RequestContext {
     static final ScopedValue<String> REQUEST_ID = ScopedValue.newInstance();
     static final ScopedValue<Caller> CALLER = ScopedValue.newInstance();
+    static final ScopedValue<Boolean> ACCEPTS_GZIP = ScopedValue.newInstance();
 
     /** A client-supplied id is echoed only when it is short and plain, so it is safe in logs and headers. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
@@ -16,6 +17,25 @@ final class RequestContext {
 
     static String currentRequestId() {
         return REQUEST_ID.isBound() ? REQUEST_ID.get() : null;
+    }
+
+    static boolean acceptsGzip() {
+        return ACCEPTS_GZIP.isBound() && ACCEPTS_GZIP.get();
+    }
+
+    /** True when an {@code Accept-Encoding} value lists gzip without {@code q=0}. */
+    static boolean gzipAccepted(Optional<String> acceptEncoding) {
+        if (acceptEncoding.isEmpty()) {
+            return false;
+        }
+        for (String part : acceptEncoding.get().split(",")) {
+            String p = part.strip().toLowerCase(java.util.Locale.ROOT);
+            if (p.equals("gzip")
+                    || (p.startsWith("gzip;") && !p.replace(" ", "").endsWith("q=0"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Optional<Caller> caller() {

@@ -57,45 +57,93 @@ class BadInputTest {
                 Arguments.of("body is not an object", "[1,2,3]", 422, ""),
                 Arguments.of("document of wrong type", "{\"document\": 7}", 422, "/document"),
                 Arguments.of("unknown document type", "{\"document\":{\"type\":\"pdf\"}}", 422, "/document/type"),
-                Arguments.of("width of wrong type",
-                        "{\"document\":{\"type\":\"scene\",\"width\":\"big\",\"height\":100,\"layers\":[]}}", 422,
+                Arguments.of(
+                        "width of wrong type",
+                        "{\"document\":{\"type\":\"scene\",\"width\":\"big\",\"height\":100,\"layers\":[]}}",
+                        422,
                         "/document/width"),
-                Arguments.of("unknown layer type",
-                        "{\"document\":" + scene.formatted("{\"type\":\"hologram\"}") + "}", 422,
+                Arguments.of(
+                        "unknown layer type",
+                        "{\"document\":" + scene.formatted("{\"type\":\"hologram\"}") + "}",
+                        422,
                         "/document/layers/0/type"),
-                Arguments.of("giant canvas",
+                Arguments.of(
+                        "giant canvas",
                         "{\"document\":{\"type\":\"scene\",\"width\":1000000,\"height\":1000000,\"layers\":[]}}",
-                        422, "/document/width"),
-                Arguments.of("giant output", "{\"document\":{\"type\":\"svg\",\"svg\":" + Docs.quote(Docs.BLUE_SVG)
-                        + "},\"output\":{\"format\":\"png\",\"width\":100000}}", 422, "/output/width"),
-                Arguments.of("unknown output format", "{\"document\":{\"type\":\"svg\",\"svg\":" + Docs.quote(Docs.BLUE_SVG)
-                        + "},\"output\":{\"format\":\"bmp\"}}", 422, "/output/format"),
+                        422,
+                        "/document/width"),
+                Arguments.of(
+                        "giant output",
+                        "{\"document\":{\"type\":\"svg\",\"svg\":" + Docs.quote(Docs.BLUE_SVG)
+                                + "},\"output\":{\"format\":\"png\",\"width\":100000}}",
+                        422,
+                        "/output/width"),
+                Arguments.of(
+                        "unknown output format",
+                        "{\"document\":{\"type\":\"svg\",\"svg\":" + Docs.quote(Docs.BLUE_SVG)
+                                + "},\"output\":{\"format\":\"bmp\"}}",
+                        422,
+                        "/output/format"),
                 Arguments.of("million layers", "{\"document\":" + scene.formatted(millionLayers()) + "}", -1, null),
-                Arguments.of("nesting 10,000 deep", "{\"document\":{\"type\":\"scene\",\"width\":10,\"height\":10,"
-                        + "\"layers\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}}", 400, ""),
-                Arguments.of("number 10,000 digits long", "{\"document\":{\"type\":\"scene\",\"width\":"
-                        + "9".repeat(10_000) + ",\"height\":10,\"layers\":[]}}", 400, ""),
-                Arguments.of("invalid base64 image", "{\"document\":" + scene.formatted(
-                        "{\"type\":\"image\",\"src\":\"data:image/png;base64,!!!not*base64\",\"x\":0,\"y\":0,"
-                                + "\"width\":10,\"height\":10}") + "}", 422, "/document/layers/0/src"),
-                Arguments.of("PNG decompression bomb", "{\"document\":" + scene.formatted(
-                        "{\"type\":\"image\",\"src\":\"data:image/png;base64," + pngBomb() + "\",\"x\":0,\"y\":0,"
-                                + "\"width\":10,\"height\":10}") + "}", 422, "/document/layers/0/src"),
-                Arguments.of("SVG entity expansion", svgBody("<?xml version='1.0'?><!DOCTYPE lolz ["
-                        + "<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;'>"
-                        + "<!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'>]>"
-                        + "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>&lol3;</text></svg>"),
-                        422, "/document/svg"),
-                Arguments.of("SVG external href", svgBody("<svg xmlns='http://www.w3.org/2000/svg' "
-                        + "xmlns:xlink='http://www.w3.org/1999/xlink' width='10' height='10'>"
-                        + "<image xlink:href='http://169.254.169.254/latest/meta-data' width='10' height='10'/></svg>"),
-                        422, "/document/svg"),
-                Arguments.of("SVG XXE", svgBody("<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
-                        + "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>&x;</text></svg>"),
-                        422, "/document/svg"),
-                Arguments.of("Lottie absurd frame count", "{\"document\":{\"type\":\"lottie\",\"animation\":"
-                        + "{\"v\":\"5.7.0\",\"fr\":30,\"ip\":0,\"op\":1000000000,\"w\":100,\"h\":100,\"layers\":[]}}}",
-                        422, "/document/animation/op"));
+                Arguments.of(
+                        "nesting 10,000 deep",
+                        "{\"document\":{\"type\":\"scene\",\"width\":10,\"height\":10," + "\"layers\":"
+                                + "[".repeat(10_000) + "]".repeat(10_000) + "}}",
+                        400,
+                        ""),
+                Arguments.of(
+                        "number 10,000 digits long",
+                        "{\"document\":{\"type\":\"scene\",\"width\":" + "9".repeat(10_000)
+                                + ",\"height\":10,\"layers\":[]}}",
+                        400,
+                        ""),
+                Arguments.of(
+                        "invalid base64 image",
+                        "{\"document\":"
+                                + scene.formatted(
+                                        "{\"type\":\"image\",\"src\":\"data:image/png;base64,!!!not*base64\",\"x\":0,\"y\":0,"
+                                                + "\"width\":10,\"height\":10}")
+                                + "}",
+                        422,
+                        "/document/layers/0/src"),
+                Arguments.of(
+                        "PNG decompression bomb",
+                        "{\"document\":"
+                                + scene.formatted("{\"type\":\"image\",\"src\":\"data:image/png;base64," + pngBomb()
+                                        + "\",\"x\":0,\"y\":0," + "\"width\":10,\"height\":10}")
+                                + "}",
+                        422,
+                        "/document/layers/0/src"),
+                Arguments.of(
+                        "SVG entity expansion",
+                        svgBody(
+                                "<?xml version='1.0'?><!DOCTYPE lolz ["
+                                        + "<!ENTITY lol 'lol'><!ENTITY lol2 '&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;'>"
+                                        + "<!ENTITY lol3 '&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'>]>"
+                                        + "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>&lol3;</text></svg>"),
+                        422,
+                        "/document/svg"),
+                Arguments.of(
+                        "SVG external href",
+                        svgBody(
+                                "<svg xmlns='http://www.w3.org/2000/svg' "
+                                        + "xmlns:xlink='http://www.w3.org/1999/xlink' width='10' height='10'>"
+                                        + "<image xlink:href='http://169.254.169.254/latest/meta-data' width='10' height='10'/></svg>"),
+                        422,
+                        "/document/svg"),
+                Arguments.of(
+                        "SVG XXE",
+                        svgBody(
+                                "<?xml version='1.0'?><!DOCTYPE svg [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
+                                        + "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><text>&x;</text></svg>"),
+                        422,
+                        "/document/svg"),
+                Arguments.of(
+                        "Lottie absurd frame count",
+                        "{\"document\":{\"type\":\"lottie\",\"animation\":"
+                                + "{\"v\":\"5.7.0\",\"fr\":30,\"ip\":0,\"op\":1000000000,\"w\":100,\"h\":100,\"layers\":[]}}}",
+                        422,
+                        "/document/animation/op"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -103,7 +151,8 @@ class BadInputTest {
     void hostileBodyGetsProblemPointingAtTheField(String name, String body, int status, String pointer) {
         HttpResponse<byte[]> res = server.post("/v1/renders", body);
         if (status > 0) {
-            assertThat(res.statusCode()).as(name + ": " + new String(res.body(), StandardCharsets.UTF_8))
+            assertThat(res.statusCode())
+                    .as(name + ": " + new String(res.body(), StandardCharsets.UTF_8))
                     .isEqualTo(status);
         } else {
             assertThat(res.statusCode()).as(name).isBetween(400, 499);
@@ -121,7 +170,8 @@ class BadInputTest {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/renders HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + server.key
-                            + "\r\nContent-Type: application/json\r\nContent-Length: " + 50_000_000 + "\r\n\r\n{\"document\":")
+                            + "\r\nContent-Type: application/json\r\nContent-Length: " + 50_000_000
+                            + "\r\n\r\n{\"document\":")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String response = readResponse(s.getInputStream());

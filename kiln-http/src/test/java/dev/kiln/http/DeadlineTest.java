@@ -31,7 +31,8 @@ class DeadlineTest {
     @Test
     void renderSlowerThanTheBudgetGets504WithinBudgetPlusGraceAndFreesItsWorker() {
         SlowRenderer slow = new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofSeconds(5), true);
-        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server =
+                TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
             long t0 = System.nanoTime();
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "300"));
             long took = System.nanoTime() - t0;
@@ -39,7 +40,8 @@ class DeadlineTest {
             assertThat(Problem.of(res).type()).endsWith("deadline-exceeded");
             assertThat(took).isLessThan(Duration.ofMillis(300).plus(GRACE).toNanos());
             // The render honoured cancellation, so its worker is free long before the 5 s it would take.
-            await().atMost(Duration.ofSeconds(2)).until(() -> server.pool.snapshot().running() == 0);
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> server.pool.snapshot().running() == 0);
             assertThat(slow.finished.get()).isEqualTo(1);
         }
     }
@@ -57,24 +59,31 @@ class DeadlineTest {
     void wedgedRenderKeepsItsSlotAndTurnsReadinessFalseUntilItReturns() {
         SlowRenderer stubborn =
                 new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(2500), false);
-        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, stubborn, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server =
+                TestServer.start(db.database(), ONE_WORKER, stubborn, HttpConfig.defaults("127.0.0.1", 0))) {
             long t0 = System.nanoTime();
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "200"));
             assertThat(res.statusCode()).isEqualTo(504);
-            assertThat(System.nanoTime() - t0).isLessThan(Duration.ofMillis(200).plus(GRACE).toNanos());
+            assertThat(System.nanoTime() - t0)
+                    .isLessThan(Duration.ofMillis(200).plus(GRACE).toNanos());
             // The render ignores cancellation: its worker is still busy and must be counted so.
             assertThat(server.pool.snapshot().running()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(2)).until(() -> server.get("/readyz").statusCode() == 503);
-            assertThat(new String(server.get("/readyz").body(), StandardCharsets.UTF_8)).contains("wedged");
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.get("/readyz").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(2))
+                    .until(() -> server.get("/readyz").statusCode() == 503);
+            assertThat(new String(server.get("/readyz").body(), StandardCharsets.UTF_8))
+                    .contains("wedged");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> server.get("/readyz").statusCode() == 200);
             assertThat(server.pool.snapshot().running()).isZero();
         }
     }
 
     @Test
     void clientThatDisconnectsCancelsItsQueuedRender() throws Exception {
-        SlowRenderer slow = new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(1500), true);
-        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
+        SlowRenderer slow =
+                new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(1500), true);
+        try (TestServer server =
+                TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
             CompletableFuture<HttpResponse<byte[]>> first =
                     CompletableFuture.supplyAsync(() -> server.post("/v1/renders", Docs.blue("png")));
             await().atMost(Duration.ofSeconds(5)).until(() -> slow.started.get() == 1);
@@ -87,12 +96,15 @@ class DeadlineTest {
                                 + body)
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                await().atMost(Duration.ofSeconds(5)).until(() -> server.pool.snapshot().queued() == 1);
+                await().atMost(Duration.ofSeconds(5))
+                        .until(() -> server.pool.snapshot().queued() == 1);
             } // the client hangs up while its render waits in the queue
 
-            await().atMost(Duration.ofSeconds(3)).until(() -> server.pool.snapshot().queued() == 0);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> server.pool.snapshot().queued() == 0);
             assertThat(first.get().statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(3)).until(() -> server.pool.snapshot().running() == 0);
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> server.pool.snapshot().running() == 0);
             assertThat(slow.started.get()).as("the abandoned render never ran").isEqualTo(1);
         }
     }

@@ -9,7 +9,8 @@ final class Docs {
             + "<rect width='120' height='60' fill='#3366ff'/></svg>";
 
     static String svgRender(String svg, String format) {
-        return "{\"document\":{\"type\":\"svg\",\"svg\":" + quote(svg) + "},\"output\":{\"format\":\"" + format + "\"}}";
+        return "{\"document\":{\"type\":\"svg\",\"svg\":" + quote(svg) + "},\"output\":{\"format\":\"" + format
+                + "\"}}";
     }
 
     static String blue(String format) {
@@ -23,7 +24,11 @@ final class Docs {
                 + "<stop offset='0' stop-color='#1d2b64'/><stop offset='1' stop-color='#f8cdda'/></linearGradient></defs>"
                 + "<rect width='1200' height='630' fill='url(#g)'/>");
         for (int i = 0; i < 40; i++) {
-            svg.append("<circle cx='").append(30 * i).append("' cy='").append(15 * i).append("' r='120' fill='#ffffff' fill-opacity='0.2'/>");
+            svg.append("<circle cx='")
+                    .append(30 * i)
+                    .append("' cy='")
+                    .append(15 * i)
+                    .append("' r='120' fill='#ffffff' fill-opacity='0.2'/>");
         }
         svg.append("</svg>");
         return "{\"document\":{\"type\":\"svg\",\"svg\":" + quote(svg.toString())

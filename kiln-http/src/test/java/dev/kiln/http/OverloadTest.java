@@ -34,7 +34,8 @@ class OverloadTest {
     @Test
     void fiftyAtOnceEachEndsAs200WithCorrectImageOr429AndTheServerRecovers() throws Exception {
         // 150 ms per render: long enough that 50 arrivals overrun 2 workers + 4 queue slots.
-        SlowRenderer renderer = new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(150), true);
+        SlowRenderer renderer =
+                new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(150), true);
         PoolConfig pool = new PoolConfig(2, 4, Duration.ofMillis(150), Duration.ofMillis(500), Duration.ofSeconds(5));
         HttpConfig http = HttpConfig.defaults("127.0.0.1", 0);
         try (TestServer server = TestServer.start(db.database(), pool, renderer, http);
@@ -46,9 +47,14 @@ class OverloadTest {
                 futures.add(clients.submit(() -> {
                     gate.await();
                     long t0 = System.nanoTime();
-                    HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"),
+                    HttpResponse<byte[]> res = server.post(
+                            "/v1/renders",
+                            Docs.blue("png"),
                             java.util.Map.of("X-Timeout-Ms", Long.toString(BUDGET.toMillis())));
-                    return new Result(res.statusCode(), System.nanoTime() - t0, res.body(),
+                    return new Result(
+                            res.statusCode(),
+                            System.nanoTime() - t0,
+                            res.body(),
                             res.headers().firstValue("Retry-After").orElse(null));
                 }));
             }
@@ -62,9 +68,12 @@ class OverloadTest {
             long rejected = results.stream().filter(r -> r.status() == 429).count();
             assertThat(ok + rejected).as("every request ends as 200 or 429").isEqualTo(50);
             assertThat(ok).as("the workers and queue were used").isGreaterThanOrEqualTo(6);
-            assertThat(rejected).as("overload was rejected, not queued without bound").isGreaterThan(0);
+            assertThat(rejected)
+                    .as("overload was rejected, not queued without bound")
+                    .isGreaterThan(0);
             for (Result r : results) {
-                assertThat(r.nanos()).as("no request outlives its budget")
+                assertThat(r.nanos())
+                        .as("no request outlives its budget")
                         .isLessThan(BUDGET.plus(GRACE).toNanos());
                 if (r.status() == 200) {
                     assertThat(r.body()).as("every 200 is the correct image").isEqualTo(reference);
@@ -74,11 +83,13 @@ class OverloadTest {
                     assertThat(r.retryAfter()).as("429 carries Retry-After").isNotNull();
                     assertThat(Long.parseLong(r.retryAfter())).isPositive();
                     // A rejection is decided without waiting for any render; one render takes 150 ms.
-                    assertThat(r.nanos()).as("429 comes back without waiting for a render slot")
+                    assertThat(r.nanos())
+                            .as("429 comes back without waiting for a render slot")
                             .isLessThan(Duration.ofSeconds(1).toNanos());
                 }
             }
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> server.get("/readyz").statusCode() == 200);
             HttpResponse<byte[]> after = server.post("/v1/renders", Docs.blue("png"));
             assertThat(after.statusCode()).isEqualTo(200);

@@ -15,8 +15,8 @@ record Problem(int status, String type, String title, String detail, List<String
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     static Problem of(HttpResponse<byte[]> res) {
-        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct)
-                .startsWith("application/problem+json"));
+        assertThat(res.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         try {
             JsonNode n = MAPPER.readTree(res.body());
             assertThat(n.get("status").intValue()).isEqualTo(res.statusCode());
@@ -30,8 +30,12 @@ record Problem(int status, String type, String title, String detail, List<String
                     assertThat(e.get("detail").textValue()).isNotBlank();
                 }
             }
-            return new Problem(n.get("status").intValue(), n.get("type").textValue(), n.get("title").textValue(),
-                    n.get("detail").textValue(), pointers);
+            return new Problem(
+                    n.get("status").intValue(),
+                    n.get("type").textValue(),
+                    n.get("title").textValue(),
+                    n.get("detail").textValue(),
+                    pointers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

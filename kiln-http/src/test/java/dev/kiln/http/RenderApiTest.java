@@ -67,7 +67,8 @@ class RenderApiTest {
         var ok = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Request-Id", "abc-123"));
         assertThat(ok.headers().firstValue("X-Request-Id")).hasValue("abc-123");
         var bad = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Request-Id", "x".repeat(300)));
-        assertThat(bad.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).hasSize(16));
+        assertThat(bad.headers().firstValue("X-Request-Id"))
+                .hasValueSatisfying(id -> assertThat(id).hasSize(16));
     }
 
     @Test
@@ -126,7 +127,9 @@ class RenderApiTest {
         HttpResponse<byte[]> schema = server.send(HttpRequest.newBuilder(server.base.resolve("/v1/schema/scene.json"))
                 .GET()
                 .build());
-        assertThat(schema.statusCode()).as("the schema is documentation and needs no key").isEqualTo(200);
+        assertThat(schema.statusCode())
+                .as("the schema is documentation and needs no key")
+                .isEqualTo(200);
         assertThat(new String(schema.body(), StandardCharsets.UTF_8)).contains("\"$schema\"");
         HttpResponse<byte[]> openapi = server.get("/openapi.json");
         assertThat(new String(openapi.body(), StandardCharsets.UTF_8)).contains("/v1/renders");

@@ -56,8 +56,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Database db) {
-        return start(db, new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
-                RenderEngine.create(RenderLimits.defaults()), HttpConfig.defaults("127.0.0.1", 0));
+        return start(
+                db,
+                new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
+                RenderEngine.create(RenderLimits.defaults()),
+                HttpConfig.defaults("127.0.0.1", 0));
     }
 
     HttpResponse<byte[]> post(String path, String json) {
