@@ -118,7 +118,10 @@ public record LoadReport(
         root.put("throughput_per_s", throughputPerSecond());
         root.put("goodput_per_s", goodputPerSecond());
         root.put("errors", errors());
-        root.put("max_send_lag_ms", maxSendLag.toNanos() / 1e6);
+        if (spec.mode() == LoadSpec.Mode.OPEN) {
+            root.put("max_send_lag_ms", maxSendLag.toNanos() / 1e6);
+        }
+        root.put("latency_from", spec.mode() == LoadSpec.Mode.OPEN ? "intended_send" : "actual_send");
         ObjectNode byClass = root.putObject("classes");
         for (Outcome outcome : Outcome.values()) {
             ClassStats s = stats(outcome);
@@ -202,6 +205,9 @@ public record LoadReport(
             md.append("- latency is measured from each request's intended send time; max send lag ")
                     .append(ms(maxSendLag.toNanos() / 1e6))
                     .append(" ms\n");
+        } else {
+            md.append("- closed loop: latency is measured from the actual send; use this mode for throughput,"
+                    + " not for latency under load\n");
         }
         return md.toString();
     }

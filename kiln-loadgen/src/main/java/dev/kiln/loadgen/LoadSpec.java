@@ -2,7 +2,9 @@ package dev.kiln.loadgen;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -160,11 +162,21 @@ public record LoadSpec(
     private static boolean isLoopbackHost(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (bare.equalsIgnoreCase("localhost")) {
-            return true;
+            return localhostIsLoopback();
         }
         try {
             return InetAddress.ofLiteral(bare).isLoopbackAddress();
         } catch (IllegalArgumentException notALiteral) {
+            return false;
+        }
+    }
+
+    /** Guards against a hosts file that maps {@code localhost} elsewhere; resolved locally, not by DNS. */
+    private static boolean localhostIsLoopback() {
+        try {
+            InetAddress[] addresses = InetAddress.getAllByName("localhost");
+            return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException e) {
             return false;
         }
     }

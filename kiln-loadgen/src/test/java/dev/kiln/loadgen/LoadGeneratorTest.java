@@ -126,7 +126,7 @@ class LoadGeneratorTest {
 
     @Test
     void requestsBeyondTheOutstandingCapAreCountedAsDropped() throws Exception {
-        try (TestServer server = new TestServer(n -> new TestServer.Reply(200, 1_000))) {
+        try (TestServer server = new TestServer(n -> new TestServer.Reply(200, 1_500))) {
             LoadReport report = LoadGenerator.run(open(server.uri("/v1/renders"), 50, Duration.ofMillis(300))
                     .maxOutstanding(2)
                     .build());

@@ -37,6 +37,8 @@ class LoadReportTest {
         assertThat(json.at("/classes/success/p99_9_ms").asDouble()).isPositive();
         assertThat(json.at("/classes/dropped/count").asLong()).isZero();
         assertThat(json.get("goodput_per_s").asDouble()).isPositive();
+        assertThat(json.get("latency_from").asText()).isEqualTo("intended_send");
+        assertThat(json.has("max_send_lag_ms")).isTrue();
         assertThat(Files.readString(files.json())).doesNotContain("secret-key");
 
         String markdown = Files.readString(files.markdown());
