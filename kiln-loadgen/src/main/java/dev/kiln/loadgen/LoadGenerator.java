@@ -124,19 +124,28 @@ public final class LoadGenerator {
         return new Window(measureStart, windowEnd);
     }
 
-    private Window sequential(HttpClient client, HttpRequest request) {
+    private Window sequential(HttpClient client, HttpRequest request) throws InterruptedException {
         long warmupEnd = ticker.nanoTime() + spec.warmup().toNanos();
         while (ticker.nanoTime() < warmupEnd) {
             warmup.offered();
             exchange(client, request, ticker.nanoTime(), warmup);
+            stopIfInterrupted();
         }
         long start = ticker.nanoTime();
         for (int i = 0; i < spec.requests(); i++) {
             measured.offered();
             // Closed loop: the next request is due when the previous one ends, so actual send time is intended time.
             exchange(client, request, ticker.nanoTime(), measured);
+            stopIfInterrupted();
         }
         return new Window(start, ticker.nanoTime());
+    }
+
+    /** {@link #exchange} keeps the interrupt flag; a loop must stop on it rather than fail every later send. */
+    private static void stopIfInterrupted() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("load run interrupted");
+        }
     }
 
     private Window saturate(HttpClient client, HttpRequest request, ExecutorService threads)
@@ -149,7 +158,9 @@ public final class LoadGenerator {
             threads.execute(() -> {
                 try {
                     long sendAt;
-                    while (!aborted.get() && (sendAt = ticker.nanoTime()) < end) {
+                    while (!aborted.get()
+                            && !Thread.currentThread().isInterrupted()
+                            && (sendAt = ticker.nanoTime()) < end) {
                         Tally tally = sendAt < measureStart ? warmup : measured;
                         tally.offered();
                         exchange(client, request, sendAt, tally);

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -201,7 +203,7 @@ class LoadGeneratorTest {
     }
 
     @Test
-    void saturateModeKeepsExactlyConcurrencyClientsBusy() throws Exception {
+    void saturateModeNeverExceedsConcurrencyAndCountsEveryRequest() throws Exception {
         try (TestServer server = new TestServer(n -> new TestServer.Reply(200, 20))) {
             LoadReport report = LoadGenerator.run(LoadSpec.builder(server.uri("/v1/renders"))
                     .mode(LoadSpec.Mode.SATURATE)
@@ -214,6 +216,39 @@ class LoadGeneratorTest {
             assertThat(report.offered()).isPositive().isEqualTo(report.count(Outcome.SUCCESS));
             assertThat((long) server.arrivals()).isEqualTo(report.offered());
             assertThat(report.goodputPerSecond()).isPositive();
+        }
+    }
+
+    @Test
+    void interruptingARunInAnyModeEndsItWithInterruptedException() throws Exception {
+        try (TestServer server = new TestServer(n -> new TestServer.Reply(200, 100))) {
+            List<LoadSpec> specs = List.of(
+                    open(server.uri("/v1/renders"), 10, Duration.ofSeconds(30)).build(),
+                    LoadSpec.builder(server.uri("/v1/renders"))
+                            .mode(LoadSpec.Mode.SEQUENTIAL)
+                            .requests(1_000)
+                            .build(),
+                    LoadSpec.builder(server.uri("/v1/renders"))
+                            .mode(LoadSpec.Mode.SATURATE)
+                            .duration(Duration.ofSeconds(30))
+                            .build());
+            for (LoadSpec spec : specs) {
+                CompletableFuture<Throwable> failure = new CompletableFuture<>();
+                Thread runner = Thread.ofPlatform().start(() -> {
+                    try {
+                        LoadGenerator.run(spec);
+                        failure.complete(null);
+                    } catch (Throwable t) {
+                        failure.complete(t);
+                    }
+                });
+                Thread.sleep(300);
+                runner.interrupt();
+
+                assertThat(failure.get(10, TimeUnit.SECONDS))
+                        .as(spec.mode().name())
+                        .isInstanceOf(InterruptedException.class);
+            }
         }
     }
 
