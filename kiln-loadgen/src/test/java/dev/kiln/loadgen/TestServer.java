@@ -42,6 +42,7 @@ final class TestServer implements AutoCloseable {
             long arrival = System.nanoTime();
             int n = arrivals.getAndIncrement();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            boolean counted = true;
             try (exchange) {
                 String body;
                 try (InputStream in = exchange.getRequestBody()) {
@@ -56,6 +57,10 @@ final class TestServer implements AutoCloseable {
                 if (reply.stallMillis() > 0) {
                     Thread.sleep(reply.stallMillis());
                 }
+                // Leave the in-flight count before answering: the client may send its next request as soon as
+                // the answer arrives, before this handler has returned.
+                inFlight.decrementAndGet();
+                counted = false;
                 byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(reply.status(), payload.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -64,7 +69,9 @@ final class TestServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) {
+                    inFlight.decrementAndGet();
+                }
             }
         });
         server.start();
