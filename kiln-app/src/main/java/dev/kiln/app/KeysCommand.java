@@ -7,14 +7,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kiln keys create --name NAME}: creates a user with an API key and prints the key once. */
-@Command(name = "keys", description = "Manage API keys.", subcommands = KeysCommand.Create.class, mixinStandardHelpOptions = true)
+@Command(
+        name = "keys",
+        description = "Manage API keys.",
+        subcommands = KeysCommand.Create.class,
+        mixinStandardHelpOptions = true)
 final class KeysCommand implements Runnable {
     @Override
     public void run() {
         System.out.println("usage: kiln keys create --name NAME");
     }
 
-    @Command(name = "create", description = "Create a user and an API key; the key is printed once.", mixinStandardHelpOptions = true)
+    @Command(
+            name = "create",
+            description = "Create a user and an API key; the key is printed once.",
+            mixinStandardHelpOptions = true)
     static final class Create implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "A name for the key's user (1–100 chars).")
         String name;

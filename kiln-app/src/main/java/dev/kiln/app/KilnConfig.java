@@ -50,9 +50,11 @@ record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, Ren
                     d.idleTimeout());
             RenderLimits limits = RenderLimits.defaults();
             long perJob = limits.maxPixels() * BYTES_PER_PIXEL_BUDGET;
-            long budget = s.longValue("KILN_RENDER_MEMORY_MB", (long)
-                                    (Runtime.getRuntime().maxMemory() * RENDER_HEAP_SHARE) / (1024 * 1024))
-                    * 1024 * 1024;
+            long budget = s.longValue(
+                            "KILN_RENDER_MEMORY_MB",
+                            (long) (Runtime.getRuntime().maxMemory() * RENDER_HEAP_SHARE) / (1024 * 1024))
+                    * 1024
+                    * 1024;
             if (budget <= 0) {
                 throw new ConfigException("KILN_RENDER_MEMORY_MB must be positive");
             }
@@ -60,7 +62,9 @@ record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, Ren
             int workers = s.integer("KILN_RENDER_WORKERS", pd.workers());
             PoolConfig pool = new PoolConfig(
                     workers,
-                    s.integer("KILN_RENDER_QUEUE", s.raw("KILN_RENDER_WORKERS").isPresent() ? 4 * workers : pd.queueCapacity()),
+                    s.integer(
+                            "KILN_RENDER_QUEUE",
+                            s.raw("KILN_RENDER_WORKERS").isPresent() ? 4 * workers : pd.queueCapacity()),
                     pd.initialServiceTime(),
                     pd.overdueGrace(),
                     http.drainTimeout());

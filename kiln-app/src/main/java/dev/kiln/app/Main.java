@@ -23,14 +23,15 @@ public final class Main implements Runnable {
 
     /** Entry point. */
     public static void main(String[] args) {
-        int code = new CommandLine(new Main())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = BenchCommand.oneLineErrors(new CommandLine(new Main()));
+        var benchHandler = cli.getExecutionExceptionHandler();
+        int code = cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // Expected failures are one line, never a stack trace.
                     if (e instanceof ConfigException || e instanceof StartupException) {
                         System.err.println("kiln: " + e.getMessage());
                         return 2;
                     }
-                    throw e;
+                    return benchHandler.handleExecutionException(e, cmd, parsed);
                 })
                 .execute(args);
         if (code != 0 || !UpCommand.isServing()) {

@@ -37,7 +37,8 @@ final class Settings {
             }
             for (String name : p.stringPropertyNames()) {
                 if (!name.startsWith("KILN_")) {
-                    throw new ConfigException("unknown setting '" + name + "' in " + file + " (settings start with KILN_)");
+                    throw new ConfigException(
+                            "unknown setting '" + name + "' in " + file + " (settings start with KILN_)");
                 }
                 merged.put(name, p.getProperty(name).strip());
             }
@@ -66,7 +67,8 @@ final class Settings {
     }
 
     int integer(String name, int dflt) {
-        return raw(name).map(v -> {
+        return raw(name)
+                .map(v -> {
                     try {
                         return Integer.parseInt(v);
                     } catch (NumberFormatException e) {
@@ -77,7 +79,8 @@ final class Settings {
     }
 
     long longValue(String name, long dflt) {
-        return raw(name).map(v -> {
+        return raw(name)
+                .map(v -> {
                     try {
                         return Long.parseLong(v);
                     } catch (NumberFormatException e) {

@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kiln up}: starts the server and serves until SIGTERM/SIGINT, then drains and exits 0. */
-@Command(name = "up", description = "Start Kiln (defaults: 127.0.0.1:8080, PostgreSQL at 127.0.0.1:5432).", mixinStandardHelpOptions = true)
+@Command(
+        name = "up",
+        description = "Start Kiln (defaults: 127.0.0.1:8080, PostgreSQL at 127.0.0.1:5432).",
+        mixinStandardHelpOptions = true)
 final class UpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
     private static volatile boolean serving;
@@ -60,20 +63,39 @@ final class UpCommand implements Callable<Integer> {
     private static void printBanner(Wiring w) {
         String key = firstStartKey(w).orElse(null);
         String base = "http://" + w.config.http().host() + ":" + w.server.port();
-        Path card = Path.of(System.getenv().getOrDefault("KILN_EXAMPLES", "examples")).resolve("card.json").toAbsolutePath();
+        Path card = Path.of(System.getenv().getOrDefault("KILN_EXAMPLES", "examples"))
+                .resolve("card.json")
+                .toAbsolutePath();
         StringBuilder b = new StringBuilder();
-        b.append("\nKiln is up on ").append(base)
-                .append(" (render workers: ").append(w.config.pool().workers())
-                .append(", queue: ").append(w.config.pool().queueCapacity()).append(")\n");
+        b.append("\nKiln is up on ")
+                .append(base)
+                .append(" (render workers: ")
+                .append(w.config.pool().workers())
+                .append(", queue: ")
+                .append(w.config.pool().queueCapacity())
+                .append(")\n");
         if (key != null) {
-            b.append("API key (saved in ").append(w.config.home().resolve("api-key").toAbsolutePath()).append("):\n  ")
-                    .append(key).append("\n");
-            b.append("Render the sample card:\n  curl -sS -X POST ").append(base).append("/v1/renders \\\n")
-                    .append("    -H 'Authorization: Bearer ").append(key).append("' \\\n")
+            b.append("API key (saved in ")
+                    .append(w.config.home().resolve("api-key").toAbsolutePath())
+                    .append("):\n  ")
+                    .append(key)
+                    .append("\n");
+            b.append("Render the sample card:\n  curl -sS -X POST ")
+                    .append(base)
+                    .append("/v1/renders \\\n")
+                    .append("    -H 'Authorization: Bearer ")
+                    .append(key)
+                    .append("' \\\n")
                     .append("    -H 'Content-Type: application/json' \\\n")
-                    .append("    --data @").append(card).append(" -o card.png\n");
+                    .append("    --data @")
+                    .append(card)
+                    .append(" -o card.png\n");
         }
-        b.append("Health: ").append(base).append("/readyz   Metrics: ").append(base).append("/metrics\n");
+        b.append("Health: ")
+                .append(base)
+                .append("/readyz   Metrics: ")
+                .append(base)
+                .append("/metrics\n");
         System.out.println(b);
         System.out.flush();
     }

@@ -50,7 +50,8 @@ final class Wiring implements AutoCloseable {
             metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
             metrics.gauge(MetricNames.DB_POOL_ACTIVE, () -> database.poolStats().active());
             metrics.gauge(MetricNames.DB_POOL_IDLE, () -> database.poolStats().idle());
-            metrics.gauge(MetricNames.DB_POOL_PENDING, () -> database.poolStats().pending());
+            metrics.gauge(
+                    MetricNames.DB_POOL_PENDING, () -> database.poolStats().pending());
             metrics.gauge(MetricNames.DB_POOL_TOTAL, () -> database.poolStats().total());
             metrics.gauge(MetricNames.DB_POOL_MAX, () -> database.poolStats().max());
             this.server = KilnServer.start(
@@ -59,7 +60,7 @@ final class Wiring implements AutoCloseable {
                     pool,
                     token -> apiKeys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                     metrics,
-                    SceneSchema.json());
+                    SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -18,10 +18,9 @@ class LauncherTest {
     record Run(int code, String out) {}
 
     static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(
-                        java.util.stream.Stream.concat(List.of("bash", ROOT.resolve("kiln").toString()).stream(),
-                                        List.of(args).stream())
-                                .toList())
+        ProcessBuilder pb = new ProcessBuilder(java.util.stream.Stream.concat(
+                                List.of("bash", ROOT.resolve("kiln").toString()).stream(), List.of(args).stream())
+                        .toList())
                 .redirectErrorStream(true);
         pb.environment().remove("JAVA_HOME");
         pb.environment().put("PATH", "/usr/bin:/bin");

@@ -34,8 +34,13 @@ class ShutdownTest {
     void sigtermFinishesInFlightRendersRefusesNewOnesAndExitsZero() throws Exception {
         Path home = Files.createTempDirectory("kiln-home");
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                        System.getProperty("java.class.path"), "dev.kiln.app.Main", "up")
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.kiln.app.Main",
+                        "up")
                 .redirectErrorStream(true);
         pb.environment().put("KILN_PORT", "0");
         pb.environment().put("KILN_DB_NAME", db.config().database());
@@ -45,7 +50,8 @@ class ShutdownTest {
         Process p = pb.start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
@@ -77,10 +83,12 @@ class ShutdownTest {
             assertThat(key).as("the first start prints a key").isNotNull();
             assertThat(Files.readString(home.resolve("api-key")).strip()).isEqualTo(key);
 
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<byte[]>>> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                inFlight.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/renders"))
+                inFlight.add(client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(base + "/v1/renders"))
                                 .header("Authorization", "Bearer " + key)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(heavyRender()))
@@ -89,7 +97,8 @@ class ShutdownTest {
             }
             final String readyz = base + "/readyz";
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-                String body = client.send(HttpRequest.newBuilder(URI.create(readyz)).build(),
+                String body = client.send(
+                                HttpRequest.newBuilder(URI.create(readyz)).build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .body();
                 return body.contains("\"running\":1");
@@ -99,10 +108,14 @@ class ShutdownTest {
 
             for (CompletableFuture<HttpResponse<byte[]>> f : inFlight) {
                 HttpResponse<byte[]> res = f.get(30, TimeUnit.SECONDS);
-                assertThat(res.statusCode()).as("admitted work finishes during the drain").isEqualTo(200);
+                assertThat(res.statusCode())
+                        .as("admitted work finishes during the drain")
+                        .isEqualTo(200);
                 assertThat(res.headers().firstValue("Content-Type")).hasValue("image/png");
             }
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("exits within the drain timeout").isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS))
+                    .as("exits within the drain timeout")
+                    .isTrue();
             assertThat(p.exitValue()).isZero();
         } finally {
             p.destroyForcibly();
@@ -116,10 +129,14 @@ class ShutdownTest {
                 + "<stop offset='0' stop-color='#1d2b64'/><stop offset='1' stop-color='#f8cdda'/></linearGradient></defs>"
                 + "<rect width='1200' height='630' fill='url(#g)'/>");
         for (int i = 0; i < 60; i++) {
-            svg.append("<circle cx='").append(20 * i).append("' cy='").append(10 * i)
+            svg.append("<circle cx='")
+                    .append(20 * i)
+                    .append("' cy='")
+                    .append(10 * i)
                     .append("' r='160' fill='#ffffff' fill-opacity='0.15'/>");
         }
         svg.append("</svg>");
-        return "{\"document\":{\"type\":\"svg\",\"svg\":\"" + svg + "\"},\"output\":{\"format\":\"png\",\"width\":3600}}";
+        return "{\"document\":{\"type\":\"svg\",\"svg\":\"" + svg
+                + "\"},\"output\":{\"format\":\"png\",\"width\":3600}}";
     }
 }

@@ -54,7 +54,7 @@ public final class KilnServer implements AutoCloseable {
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
         HttpRouting.Builder routing = HttpRouting.builder()
-                .addFilter(new KilnFilter(authenticator, metrics))
+                .addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics))
                 .post("/v1/renders", render)
                 .get("/healthz", ops::healthz)
                 .head("/healthz", ops::healthz)
@@ -63,7 +63,11 @@ public final class KilnServer implements AutoCloseable {
                 .get("/metrics", ops::metrics)
                 .get("/openapi.json", ops::openApi)
                 .get("/v1/schema/scene.json", ops::sceneSchema)
-                .any(KilnServer::notFoundOrWrongMethod);
+                .any(KilnServer::notFoundOrWrongMethod)
+                // Helidon handles route exceptions inside the innermost proceed(), still within
+                // KilnFilter's scope, so these handlers see the request id.
+                .error(ProblemException.class, (req, res, p) -> Problems.send(res, p))
+                .error(RuntimeException.class, KilnServer::unexpected);
         this.server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -156,6 +160,21 @@ public final class KilnServer implements AutoCloseable {
                 "method-not-allowed",
                 "Method Not Allowed",
                 req.prologue().method().text() + " is not allowed on " + path,
+                List.of());
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, RuntimeException e) {
+        LOG.error(
+                "unhandled error on {} {}",
+                req.prologue().method().text(),
+                req.path().path(),
+                e);
+        Problems.send(
+                res,
+                500,
+                "internal",
+                "Internal Server Error",
+                "an unexpected error occurred; quote the request id when reporting it",
                 List.of());
     }
 

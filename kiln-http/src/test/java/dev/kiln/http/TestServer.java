@@ -51,7 +51,7 @@ final class TestServer implements AutoCloseable {
                 pool,
                 token -> keys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                 metrics,
-                SceneSchema.json());
+                SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new TestServer(server, pool, metrics, key);
     }
 
