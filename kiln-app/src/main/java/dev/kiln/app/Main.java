@@ -23,6 +23,9 @@ public final class Main implements Runnable {
 
     /** Entry point. */
     public static void main(String[] args) {
+        // Helidon logs through java.util.logging; route it into the same JSON log stream.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         CommandLine cli = BenchCommand.oneLineErrors(new CommandLine(new Main()));
         var benchHandler = cli.getExecutionExceptionHandler();
         int code = cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
