@@ -146,4 +146,33 @@ class ScenePartsTest {
                     .isEqualTo(type);
         }
     }
+
+    @Test
+    void blurSpreadsAnImpulseSymmetricallyAndKeepsItsMass() {
+        int w = 41;
+        int[] big = new int[w * w];
+        for (int y = 15; y < 26; y++) {
+            for (int x = 15; x < 26; x++) {
+                big[y * w + x] = 255;
+            }
+        }
+        Blur.gaussian(big, w, w, 3);
+        assertThat(big[20 * w + 15]).isEqualTo(big[20 * w + 25]).isEqualTo(big[15 * w + 20]);
+        assertThat(big[20 * w + 20]).isGreaterThan(big[20 * w + 15]);
+        assertThat(big[0]).isZero();
+        long mass = java.util.Arrays.stream(big).asLongStream().sum();
+        assertThat((double) mass).isCloseTo(121 * 255, within(121 * 255 * 0.05));
+    }
+
+    @Test
+    void upscaleOfAConstantMaskIsConstantAndTinted() {
+        int[] src = new int[4 * 3];
+        java.util.Arrays.fill(src, 255);
+        int[] lut = Blur.tintTable(255, 0, 0, 128);
+        int[] out = new int[16 * 12];
+        Blur.upscale(src, 4, 3, 4, lut, out, 16, 12);
+        assertThat(out).containsOnly(lut[255]);
+        assertThat(lut[255]).isEqualTo(128 << 24 | 128 << 16);
+        assertThat(lut[0]).isZero();
+    }
 }
