@@ -64,14 +64,14 @@ class ScenePartsTest {
         String text = "the quick brown fox jumps over the lazy dog again and again";
         TextLayout.Lines all = TextLayout.layout(text, font, 20, 150, 1.2, 0, Double.NaN);
         assertThat(all.lines().size()).isGreaterThan(2);
-        assertThat(all.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.0));
+        assertThat(all.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.01));
         assertThat(String.join(" ", all.lines())).isEqualTo(text);
         assertThat(all.lineHeight()).isEqualTo(24.0);
 
         TextLayout.Lines two = TextLayout.layout(text, font, 20, 150, 1.2, 2, Double.NaN);
         assertThat(two.lines()).hasSize(2);
         assertThat(two.lines().get(1)).endsWith("…");
-        assertThat(two.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.0));
+        assertThat(two.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.01));
 
         // A box 60 px high at 24 px per line holds two lines.
         TextLayout.Lines boxed = TextLayout.layout(text, font, 20, 150, 1.2, 0, 60);
@@ -87,9 +87,23 @@ class ScenePartsTest {
         TextLayout.Lines broken = TextLayout.layout("x".repeat(100), font, 20, 100, 1.2, 0, Double.NaN);
         assertThat(broken.lines().size()).isGreaterThan(3);
         assertThat(String.join("", broken.lines())).isEqualTo("x".repeat(100));
-        assertThat(broken.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(100.0));
+        assertThat(broken.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(100.01));
         TextLayout.Lines fits = TextLayout.layout("short", font, 20, 500, 1.2, 1, Double.NaN);
         assertThat(fits.lines()).containsExactly("short");
+    }
+
+    @Test
+    void hostileTextStaysLinear() {
+        // A 10,000-char word in a 1-unit box: one char per line. Quadratic layout would take minutes here.
+        Font font = Fonts.forWeight(400);
+        TextLayout.Lines lines = TextLayout.layout("x".repeat(10_000), font, 16, 1, 1.2, 0, Double.NaN);
+        assertThat(lines.lines()).hasSize(10_000).allSatisfy(l -> assertThat(l).isEqualTo("x"));
+        String longLine = "ab ".repeat(3_333);
+        TextLayout.Lines one = TextLayout.layout(longLine, font, 16, 1_000_000, 1.2, 1, 10);
+        assertThat(one.lines()).hasSize(1);
+        TextLayout.Lines cut = TextLayout.layout(longLine + "\nmore", font, 16, 1_000_000, 1.2, 1, Double.NaN);
+        assertThat(cut.lines()).hasSize(1);
+        assertThat(cut.lines().getFirst()).endsWith("ab…");
     }
 
     @Test
