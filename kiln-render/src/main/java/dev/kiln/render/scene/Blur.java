@@ -95,35 +95,39 @@ final class Blur {
     }
 
     /**
-     * Bilinear upscale of a {@code w × h} alpha mask by {@code k}, cropped to {@code outW × outH}, mapping each
-     * resulting alpha through {@code lut} (256 premultiplied ARGB values) into {@code out}.
+     * Bilinear upscale of a {@code w × h} alpha mask by {@code k}, the window {@code outW × outH} starting at
+     * {@code (x0, y0)} of the upscaled mask, mapping each resulting alpha through {@code lut} (256 premultiplied
+     * ARGB values) into {@code out}. With {@code k == 1} this is a plain lookup.
      */
-    static void upscale(int[] src, int w, int h, int k, int[] lut, int[] out, int outW, int outH) {
+    static void upscale(int[] src, int w, int h, int k, int[] lut, int[] out, int x0, int y0, int outW, int outH) {
         // Separable: each source row is stretched horizontally once (values × 256 for precision), then
         // every output row is one lerp between two stretched rows.
-        int[] x0 = new int[outW];
+        int[] xs = new int[outW];
         int[] fx = new int[outW];
         for (int x = 0; x < outW; x++) {
-            int p = position(x, k);
-            x0[x] = Math.min(w - 1, p >> 8);
-            fx[x] = x0[x] == w - 1 ? 0 : p & 0xff;
+            int p = position(x0 + x, k);
+            xs[x] = Math.min(w - 1, p >> 8);
+            fx[x] = xs[x] == w - 1 ? 0 : p & 0xff;
         }
-        int[] stretched = new int[h * outW];
-        for (int y = 0; y < h; y++) {
+        // Only the source rows the window reads are stretched.
+        int firstRow = Math.min(h - 1, position(y0, k) >> 8);
+        int lastRow = Math.min(h - 1, (position(y0 + outH - 1, k) >> 8) + 1);
+        int[] stretched = new int[(lastRow - firstRow + 1) * outW];
+        for (int y = firstRow; y <= lastRow; y++) {
             int s = y * w;
-            int d = y * outW;
+            int d = (y - firstRow) * outW;
             for (int x = 0; x < outW; x++) {
-                int xa = x0[x];
+                int xa = xs[x];
                 int xb = Math.min(w - 1, xa + 1);
                 stretched[d + x] = src[s + xa] * (256 - fx[x]) + src[s + xb] * fx[x];
             }
         }
         for (int y = 0; y < outH; y++) {
-            int p = position(y, k);
-            int y0 = Math.min(h - 1, p >> 8);
-            int fy = y0 == h - 1 ? 0 : p & 0xff;
-            int a = y0 * outW;
-            int b = Math.min(h - 1, y0 + 1) * outW;
+            int p = position(y0 + y, k);
+            int sy = Math.min(h - 1, p >> 8);
+            int fy = sy == h - 1 ? 0 : p & 0xff;
+            int a = (sy - firstRow) * outW;
+            int b = (Math.min(h - 1, sy + 1) - firstRow) * outW;
             int row = y * outW;
             for (int x = 0; x < outW; x++) {
                 out[row + x] = lut[(stretched[a + x] * (256 - fy) + stretched[b + x] * fy + 32768) >> 16];
@@ -133,7 +137,7 @@ final class Blur {
 
     /** Source position (8-bit fixed point) of output pixel {@code i}'s centre when upscaling by {@code k}. */
     private static int position(int i, int k) {
-        return Math.max(0, (int) (((2L * i + 1) << 8) / (2L * k)) - 128);
+        return (int) Math.max(0, ((2L * i + 1) << 8) / (2L * k) - 128);
     }
 
     /** The premultiplied ARGB of {@code rgb} at each coverage 0..255, scaled by alpha {@code a}. */

@@ -179,12 +179,27 @@ class ScenePartsTest {
     }
 
     @Test
+    void upscaleByOneIsAPlainLookupAndWindowsAreOffset() {
+        int[] src = {0, 10, 20, 30, 40, 50};
+        int[] lut = new int[256];
+        for (int i = 0; i < 256; i++) {
+            lut[i] = i;
+        }
+        int[] out = new int[6];
+        Blur.upscale(src, 3, 2, 1, lut, out, 0, 0, 3, 2);
+        assertThat(out).containsExactly(src);
+        int[] window = new int[2];
+        Blur.upscale(src, 3, 2, 1, lut, window, 1, 1, 2, 1);
+        assertThat(window).containsExactly(40, 50);
+    }
+
+    @Test
     void upscaleOfAConstantMaskIsConstantAndTinted() {
         int[] src = new int[4 * 3];
         java.util.Arrays.fill(src, 255);
         int[] lut = Blur.tintTable(255, 0, 0, 128);
         int[] out = new int[16 * 12];
-        Blur.upscale(src, 4, 3, 4, lut, out, 16, 12);
+        Blur.upscale(src, 4, 3, 4, lut, out, 0, 0, 16, 12);
         assertThat(out).containsOnly(lut[255]);
         assertThat(lut[255]).isEqualTo(128 << 24 | 128 << 16);
         assertThat(lut[0]).isZero();
