@@ -3,6 +3,7 @@ package dev.kiln.render.scene;
 import dev.kiln.render.CancellationSignal;
 import dev.kiln.render.internal.PreparedDocument;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -54,7 +55,7 @@ record Scene(int width, int height, Fill background, double durationMs, double f
                 g.setPaint(background.paint(new Rectangle2D.Double(0, 0, width, height)));
                 g.fill(new Rectangle2D.Double(0, 0, width, height));
             }
-            new Painter(timeMs, cancel).drawAll(g, layers);
+            new Painter(timeMs, cancel).drawAll(g, new Rectangle(0, 0, outWidth, outHeight), layers);
         } finally {
             g.dispose();
         }

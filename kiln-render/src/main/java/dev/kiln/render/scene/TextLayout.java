@@ -65,12 +65,20 @@ final class TextLayout {
         return new Lines(lines, widths, font, lh, m.getAscent(), m.getDescent());
     }
 
-    /** Wraps into {@code out}; returns true when text was left over after {@code cap} lines. */
+    /**
+     * Wraps into {@code out}; returns true when text was left over after {@code cap} lines.
+     *
+     * <p>Widths are summed from word and character advances (Java2D does not kern by default, so a string's
+     * advance is the sum of its parts): each character is measured a bounded number of times, keeping
+     * layout linear even for a 10,000-char word in a 1-px box.
+     */
     private static boolean wrap(String text, Font font, double width, int cap, List<String> out) {
+        double space = measure(font, " ");
         String[] paragraphs = text.split("\n", -1);
         for (int p = 0; p < paragraphs.length; p++) {
             String para = paragraphs[p];
             StringBuilder line = new StringBuilder();
+            double lineWidth = 0;
             int i = 0;
             int n = para.length();
             while (i < n) {
@@ -85,10 +93,14 @@ final class TextLayout {
                 if (word.isEmpty()) {
                     continue;
                 }
-                String candidate = line.isEmpty() ? word : line + " " + word;
-                if (measure(font, candidate) <= width) {
-                    line.setLength(0);
-                    line.append(candidate);
+                double wordWidth = measure(font, word);
+                double candidate = line.isEmpty() ? wordWidth : lineWidth + space + wordWidth;
+                if (candidate <= width) {
+                    if (!line.isEmpty()) {
+                        line.append(' ');
+                    }
+                    line.append(word);
+                    lineWidth = candidate;
                     continue;
                 }
                 if (!line.isEmpty()) {
@@ -98,16 +110,29 @@ final class TextLayout {
                     out.add(line.toString());
                     line.setLength(0);
                 }
-                // A word wider than the box is broken between characters.
-                while (measure(font, word) > width && word.length() > 1) {
-                    int fit = fitChars(font, word, width);
-                    if (out.size() == cap) {
-                        return true;
+                if (wordWidth > width) {
+                    // A word wider than the box is broken between characters (never inside a surrogate pair).
+                    int from = 0;
+                    double acc = 0;
+                    for (int c = 0; c < word.length(); ) {
+                        int len = Character.charCount(word.codePointAt(c));
+                        double a = font.getStringBounds(word, c, c + len, FRC).getWidth();
+                        if (acc + a > width && c > from) {
+                            if (out.size() == cap) {
+                                return true;
+                            }
+                            out.add(word.substring(from, c));
+                            from = c;
+                            acc = 0;
+                        }
+                        acc += a;
+                        c += len;
                     }
-                    out.add(word.substring(0, fit));
-                    word = word.substring(fit);
+                    word = word.substring(from);
+                    wordWidth = acc;
                 }
                 line.append(word);
+                lineWidth = wordWidth;
             }
             if (out.size() == cap) {
                 return !line.isEmpty() || p < paragraphs.length - 1;
@@ -117,34 +142,23 @@ final class TextLayout {
         return false;
     }
 
-    private static int fitChars(Font font, String word, double width) {
-        int lo = 1;
-        int hi = word.length() - 1;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (measure(font, word.substring(0, mid)) <= width) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        // Never split a surrogate pair.
-        if (lo < word.length() && Character.isLowSurrogate(word.charAt(lo)) && lo > 1) {
-            lo--;
-        }
-        return lo;
-    }
-
     private static String ellipsize(String line, Font font, double width) {
-        String s = line.stripTrailing();
-        while (!s.isEmpty() && measure(font, s + ELLIPSIS) > width) {
-            int cut = s.length() - 1;
-            if (cut > 0 && Character.isLowSurrogate(s.charAt(cut))) {
+        double ellipsis = measure(font, ELLIPSIS);
+        int end = line.stripTrailing().length();
+        double w = measure(font, line.substring(0, end));
+        while (end > 0 && w + ellipsis > width) {
+            int cut = end - 1;
+            if (cut > 0 && Character.isLowSurrogate(line.charAt(cut))) {
                 cut--;
             }
-            s = s.substring(0, cut).stripTrailing();
+            w -= font.getStringBounds(line, cut, end, FRC).getWidth();
+            end = cut;
+            while (end > 0 && line.charAt(end - 1) == ' ') {
+                w -= font.getStringBounds(line, end - 1, end, FRC).getWidth();
+                end--;
+            }
         }
-        return s + ELLIPSIS;
+        return line.substring(0, end) + ELLIPSIS;
     }
 
     static double measure(Font font, String s) {

@@ -41,7 +41,7 @@ public final class SampleScenes {
               {"type":"rect","x":110,"y":470,"width":220,"height":56,"radius":28,"fill":"#f97316"},
               {"type":"text","x":110,"y":483,"width":220,"text":"kiln.dev","fontSize":24,"fontWeight":700,
                "align":"center","color":"#0b1020"},
-              {"type":"text","x":360,"y":485,"width":740,"text":"1200 × 630 · PNG · 1.8 ms","fontSize":22,
+              {"type":"text","x":360,"y":485,"width":740,"text":"1200 × 630 · scene JSON","fontSize":22,
                "align":"right","color":"#cbd5e1"}
              ]}
             """;
@@ -136,7 +136,7 @@ public final class SampleScenes {
                         """));
         m.put("shadow", scene("\"#f8fafc\"", """
                         {"type":"rect","x":30,"y":30,"width":100,"height":90,"radius":12,"fill":"#ffffff",
-                         "shadow":{"dx":6,"dy":8,"blur":12,"color":"rgba(15,23,42,0.6)"}},
+                         "shadow":{"dx":6,"dy":8,"blur":20,"color":"rgba(15,23,42,0.6)"}},
                         {"type":"text","x":160,"y":50,"width":130,"text":"Shadow","fontSize":26,"fontWeight":700,
                          "color":"#0ea5e9","shadow":{"dx":2,"dy":3,"blur":4,"color":"#00000099"}}
                         """));

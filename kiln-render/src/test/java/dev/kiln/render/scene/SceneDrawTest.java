@@ -142,6 +142,36 @@ class SceneDrawTest {
     }
 
     @Test
+    void hugeShadowOnAnUpscaledRenderStaysBoundedAndVisible() {
+        // The rect is off-canvas; only its shadow (offset onto the canvas) is visible. blur 500 at ×13 output
+        // scale is σ ≈ 3,250 px over a 2.6 Mpx-tall shape: the mask is downscaled and cropped to the surface,
+        // so this stays small and fast instead of running out of memory.
+        PreparedDocument doc = parse("""
+                {"type":"scene","width":300,"height":160,"background":"#ffffff","layers":[
+                  {"type":"rect","x":-10300,"y":-100000,"width":10000,"height":200000,"fill":"#000000",
+                   "shadow":{"dx":10000,"dy":0,"blur":500,"color":"#000000"}}]}
+                """);
+        BufferedImage img = doc.draw(3900, 2080, 0, CancellationSignal.NONE);
+        int centre = img.getRGB(1950, 1040);
+        assertThat(centre >>> 24).isEqualTo(255);
+        assertThat((centre >> 16) & 0xff).isLessThan(32); // 1.8 σ inside the shadow's edge: nearly black
+    }
+
+    @Test
+    void groupOpacityOffscreenIsCroppedToTheSurface() {
+        // Regression: a BufferedImage's Graphics2D reports unbounded device bounds, so the offscreen for a
+        // huge translucent group was sized to the group (2.6 M px square here) instead of the canvas.
+        PreparedDocument doc = parse("""
+                {"type":"scene","width":300,"height":160,"background":"#ffffff","layers":[
+                  {"type":"group","opacity":0.5,"layers":[
+                    {"type":"rect","x":-100000,"y":-100000,"width":200000,"height":200000,"fill":"#000000"}]}]}
+                """);
+        BufferedImage img = doc.draw(3900, 2080, 0, CancellationSignal.NONE);
+        int centre = img.getRGB(1950, 1040);
+        assertThat((centre >> 16) & 0xff).isBetween(126, 129);
+    }
+
+    @Test
     void drawStopsWhenCancelledBetweenLayers() {
         PreparedDocument doc = parse(SampleScenes.REFERENCE_CARD);
         AtomicInteger polls = new AtomicInteger();

@@ -64,14 +64,14 @@ class ScenePartsTest {
         String text = "the quick brown fox jumps over the lazy dog again and again";
         TextLayout.Lines all = TextLayout.layout(text, font, 20, 150, 1.2, 0, Double.NaN);
         assertThat(all.lines().size()).isGreaterThan(2);
-        assertThat(all.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.0));
+        assertThat(all.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.01));
         assertThat(String.join(" ", all.lines())).isEqualTo(text);
         assertThat(all.lineHeight()).isEqualTo(24.0);
 
         TextLayout.Lines two = TextLayout.layout(text, font, 20, 150, 1.2, 2, Double.NaN);
         assertThat(two.lines()).hasSize(2);
         assertThat(two.lines().get(1)).endsWith("…");
-        assertThat(two.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.0));
+        assertThat(two.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(150.01));
 
         // A box 60 px high at 24 px per line holds two lines.
         TextLayout.Lines boxed = TextLayout.layout(text, font, 20, 150, 1.2, 0, 60);
@@ -87,9 +87,23 @@ class ScenePartsTest {
         TextLayout.Lines broken = TextLayout.layout("x".repeat(100), font, 20, 100, 1.2, 0, Double.NaN);
         assertThat(broken.lines().size()).isGreaterThan(3);
         assertThat(String.join("", broken.lines())).isEqualTo("x".repeat(100));
-        assertThat(broken.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(100.0));
+        assertThat(broken.widths()).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(100.01));
         TextLayout.Lines fits = TextLayout.layout("short", font, 20, 500, 1.2, 1, Double.NaN);
         assertThat(fits.lines()).containsExactly("short");
+    }
+
+    @Test
+    void hostileTextStaysLinear() {
+        // A 10,000-char word in a 1-unit box: one char per line. Quadratic layout would take minutes here.
+        Font font = Fonts.forWeight(400);
+        TextLayout.Lines lines = TextLayout.layout("x".repeat(10_000), font, 16, 1, 1.2, 0, Double.NaN);
+        assertThat(lines.lines()).hasSize(10_000).allSatisfy(l -> assertThat(l).isEqualTo("x"));
+        String longLine = "ab ".repeat(3_333);
+        TextLayout.Lines one = TextLayout.layout(longLine, font, 16, 1_000_000, 1.2, 1, 10);
+        assertThat(one.lines()).hasSize(1);
+        TextLayout.Lines cut = TextLayout.layout(longLine + "\nmore", font, 16, 1_000_000, 1.2, 1, Double.NaN);
+        assertThat(cut.lines()).hasSize(1);
+        assertThat(cut.lines().getFirst()).endsWith("ab…");
     }
 
     @Test
@@ -145,5 +159,49 @@ class ScenePartsTest {
             assertThat(schema.at("/$defs/" + type + "/properties/type/const").asText())
                     .isEqualTo(type);
         }
+    }
+
+    @Test
+    void blurSpreadsAnImpulseSymmetricallyAndKeepsItsMass() {
+        int w = 41;
+        int[] big = new int[w * w];
+        for (int y = 15; y < 26; y++) {
+            for (int x = 15; x < 26; x++) {
+                big[y * w + x] = 255;
+            }
+        }
+        Blur.gaussian(big, w, w, 3);
+        assertThat(big[20 * w + 15]).isEqualTo(big[20 * w + 25]).isEqualTo(big[15 * w + 20]);
+        assertThat(big[20 * w + 20]).isGreaterThan(big[20 * w + 15]);
+        assertThat(big[0]).isZero();
+        long mass = java.util.Arrays.stream(big).asLongStream().sum();
+        assertThat((double) mass).isCloseTo(121 * 255, within(121 * 255 * 0.05));
+    }
+
+    @Test
+    void upscaleByOneIsAPlainLookupAndWindowsAreOffset() {
+        int[] src = {0, 10, 20, 30, 40, 50};
+        int[] lut = new int[256];
+        for (int i = 0; i < 256; i++) {
+            lut[i] = i;
+        }
+        int[] out = new int[6];
+        Blur.upscale(src, 3, 2, 1, lut, out, 0, 0, 3, 2);
+        assertThat(out).containsExactly(src);
+        int[] window = new int[2];
+        Blur.upscale(src, 3, 2, 1, lut, window, 1, 1, 2, 1);
+        assertThat(window).containsExactly(40, 50);
+    }
+
+    @Test
+    void upscaleOfAConstantMaskIsConstantAndTinted() {
+        int[] src = new int[4 * 3];
+        java.util.Arrays.fill(src, 255);
+        int[] lut = Blur.tintTable(255, 0, 0, 128);
+        int[] out = new int[16 * 12];
+        Blur.upscale(src, 4, 3, 4, lut, out, 0, 0, 16, 12);
+        assertThat(out).containsOnly(lut[255]);
+        assertThat(lut[255]).isEqualTo(128 << 24 | 128 << 16);
+        assertThat(lut[0]).isZero();
     }
 }

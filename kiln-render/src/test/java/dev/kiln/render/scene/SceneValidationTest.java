@@ -269,6 +269,31 @@ class SceneValidationTest {
     }
 
     @Test
+    void jpegDataUrisAreAccepted() throws IOException {
+        java.awt.image.BufferedImage rgb =
+                new java.awt.image.BufferedImage(16, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(3, 3, 0xff0000);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        assertThat(javax.imageio.ImageIO.write(rgb, "jpeg", jpeg)).isTrue();
+        String src = "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg.toByteArray());
+        var doc = SceneTestSupport.parse(sceneWith(
+                "{\"type\":\"image\",\"src\":\"" + src + "\",\"width\":32,\"height\":16,\"fit\":\"contain\"}"));
+        assertThat(SceneTestSupport.draw(doc, 0).getRGB(10, 4) >>> 24).isEqualTo(255);
+    }
+
+    @Test
+    void gifDataIsRejectedEvenUnderAPngHeader() throws IOException {
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream gif = new ByteArrayOutputStream();
+        assertThat(javax.imageio.ImageIO.write(img, "gif", gif)).isTrue();
+        String src = "data:image/png;base64," + Base64.getEncoder().encodeToString(gif.toByteArray());
+        Violation v =
+                only(violations(sceneWith("{\"type\":\"image\",\"src\":\"" + src + "\",\"width\":1,\"height\":1}")));
+        assertThat(v.detail()).contains("only PNG and JPEG");
+    }
+
+    @Test
     void notAnImageIsRejected() {
         String src = "data:image/png;base64," + Base64.getEncoder().encodeToString("hello, not a png".getBytes());
         Violation v =
