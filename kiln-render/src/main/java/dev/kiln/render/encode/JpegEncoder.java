@@ -12,8 +12,8 @@ import io.github.humbleui.skija.ImageInfo;
 import java.awt.image.BufferedImage;
 
 /**
- * JPEG through Skija's libjpeg-turbo at {@code quality} (4× faster than ImageIO on the reference card, see
- * docs/render-engines.md). JPEG has no alpha: translucent pixels are composited onto white, the colour a page
+ * JPEG through Skija's libjpeg-turbo at {@code quality} (1.5–4× faster than ImageIO on the reference card
+ * and smaller, see docs/render-engines.md). JPEG has no alpha: translucent pixels are composited onto white, the colour a page
  * most often shows behind an image.
  */
 final class JpegEncoder implements ImageEncoder {
