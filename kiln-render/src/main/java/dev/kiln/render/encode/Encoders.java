@@ -4,7 +4,7 @@ import dev.kiln.render.OutputFormat;
 import dev.kiln.render.internal.ImageEncoder;
 
 /**
- * Picks the encoder for each output format. The choices (custom PNG writer, ImageIO JPEG, Skija WebP) were
+ * Picks the encoder for each output format. The choices (custom PNG writer, Skija JPEG, Skija WebP) were
  * measured against the alternatives; figures in docs/render-engines.md. Every encoder is deterministic: the
  * same pixels and quality give the same bytes, with no timestamps or varying metadata.
  */

@@ -2,56 +2,47 @@ package dev.kiln.render.encode;
 
 import dev.kiln.render.OutputSpec;
 import dev.kiln.render.internal.ImageEncoder;
+import io.github.humbleui.skija.ColorAlphaType;
+import io.github.humbleui.skija.ColorType;
+import io.github.humbleui.skija.Data;
+import io.github.humbleui.skija.EncodeJPEGOptions;
+import io.github.humbleui.skija.EncoderJPEG;
+import io.github.humbleui.skija.Image;
+import io.github.humbleui.skija.ImageInfo;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * JPEG through the JDK's ImageIO writer at {@code quality / 100}. JPEG has no alpha: translucent pixels are
- * composited onto white, the colour a browser page most often shows behind an image.
+ * JPEG through Skija's libjpeg-turbo at {@code quality} (1.5–4× faster than ImageIO on the reference card
+ * and smaller, see docs/render-engines.md). JPEG has no alpha: translucent pixels are composited onto white, the colour a page
+ * most often shows behind an image.
  */
 final class JpegEncoder implements ImageEncoder {
     @Override
     public byte[] encode(BufferedImage image, OutputSpec spec) {
-        BufferedImage rgb = onWhite(image);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4 + 1024);
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(spec.quality() / 100f);
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(rgb, null, null), param);
-        } catch (IOException e) {
-            throw new UncheckedIOException("in-memory JPEG write failed", e);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
-    }
-
-    /** Premultiplied source over opaque white is {@code c + (255 - a)} per channel. */
-    static BufferedImage onWhite(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] src = Pixels.premultipliedArgb(image);
-        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] dst = ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < dst.length; i++) {
-            int p = src[i];
-            int white = 255 - (p >>> 24);
-            int r = ((p >> 16) & 0xFF) + white;
-            int g = ((p >> 8) & 0xFF) + white;
-            int b = (p & 0xFF) + white;
-            dst[i] = (Math.min(r, 255) << 16) | (Math.min(g, 255) << 8) | Math.min(b, 255);
+        byte[] bgra = onWhite(Pixels.premultipliedArgb(image));
+        ImageInfo info = new ImageInfo(w, h, ColorType.BGRA_8888, ColorAlphaType.OPAQUE);
+        try (Image skImage = Image.makeRasterFromBytes(info, bgra, w * 4L);
+                Data data = EncoderJPEG.encode(skImage, EncodeJPEGOptions.DEFAULT.withQuality(spec.quality()))) {
+            if (data == null) {
+                throw new IllegalStateException("JPEG encoding failed for a " + w + "x" + h + " image");
+            }
+            return data.getBytes();
         }
-        return rgb;
+    }
+
+    /** Premultiplied source over opaque white is {@code c + (255 - a)} per channel; written as BGRA bytes. */
+    static byte[] onWhite(int[] argb) {
+        byte[] out = new byte[argb.length * 4];
+        int j = 0;
+        for (int p : argb) {
+            int white = 255 - (p >>> 24);
+            out[j++] = (byte) Math.min(255, (p & 0xFF) + white);
+            out[j++] = (byte) Math.min(255, ((p >> 8) & 0xFF) + white);
+            out[j++] = (byte) Math.min(255, ((p >> 16) & 0xFF) + white);
+            out[j++] = (byte) 0xFF;
+        }
+        return out;
     }
 }

@@ -8,19 +8,47 @@ import io.github.humbleui.skija.ColorType;
 import io.github.humbleui.skija.ImageInfo;
 import io.github.humbleui.skija.Pixmap;
 import io.github.humbleui.skija.Surface;
+import io.github.humbleui.skija.resources.DataURIResourceProviderProxy;
+import io.github.humbleui.skija.resources.FileResourceProvider;
 import io.github.humbleui.skija.skottie.Animation;
 import io.github.humbleui.skija.skottie.AnimationBuilder;
 import io.github.humbleui.types.Rect;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A validated Lottie animation drawn by Skottie. Holds only the JSON: a Skottie {@link Animation} is mutated by
  * {@code seekFrame}, so each render builds its own (measured in docs/render-engines.md) and closes it.
  */
 final class SkottieDocument implements PreparedDocument {
+    /**
+     * Skottie resolves image assets through a resource provider; with none, even embedded {@code data:} images
+     * are dropped. Skia's data-URI proxy decodes those in memory but requires a base provider, so the base is a
+     * file provider rooted in an empty private directory. {@link LottieParser} rejects every asset, font or
+     * directory that is not a data URI before Skottie sees the JSON, so the base is never asked for anything;
+     * it exists only because the proxy cannot be built without one.
+     */
+    private static final Path EMPTY_RESOURCE_DIR = emptyResourceDir();
+
+    private static Path emptyResourceDir() {
+        try {
+            Path dir = Files.createTempDirectory(
+                    "kiln-skottie-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------")));
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the empty Skottie resource directory", e);
+        }
+    }
+
     private final String json;
     private final int width;
     private final int height;
@@ -45,9 +73,10 @@ final class SkottieDocument implements PreparedDocument {
         return new SkottieDocument(json, width, height, frames, fps);
     }
 
-    /** No resource provider is installed: Skottie cannot load any file or URL, whatever the JSON says. */
     private static Animation build(String json) {
-        try (AnimationBuilder builder = new AnimationBuilder()) {
+        try (FileResourceProvider nothing = FileResourceProvider.make(EMPTY_RESOURCE_DIR.toString());
+                DataURIResourceProviderProxy dataUris = DataURIResourceProviderProxy.make(nothing);
+                AnimationBuilder builder = new AnimationBuilder().setResourceProvider(dataUris)) {
             return builder.buildFromString(json);
         } catch (IllegalArgumentException e) {
             return null; // Skija reports a failed build this way

@@ -15,9 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A validated SVG drawn by JSVG into Java2D. Holds only the markup: JSVG's node tree keeps lazily built caches,
- * so each render parses its own {@link SVGDocument} rather than sharing one across threads (parsing is a small
- * fraction of a render, see docs/render-engines.md).
+ * A validated SVG drawn by JSVG into Java2D. Holds only the markup: JSVG does not document its parsed tree as
+ * safe for concurrent rendering, so each render parses its own {@link SVGDocument} (about 1 ms of an 11 ms card
+ * render, see docs/render-engines.md) rather than sharing one across threads.
  */
 final class JsvgDocument implements PreparedDocument {
     /**

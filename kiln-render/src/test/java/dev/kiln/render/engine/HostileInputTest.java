@@ -156,6 +156,19 @@ class HostileInputTest {
     }
 
     @Test
+    void lottieExternalFontIsRejected() {
+        ObjectNode req = Requests.lottieResource("/golden/lottie/ball.json");
+        ObjectNode anim = (ObjectNode) req.get("document").get("animation");
+        anim.putObject("fonts").putArray("list").addObject().put("fName", "X").put("fPath", "../../etc/fonts/x.ttf");
+
+        InvalidDocumentException e = rejected(req);
+
+        assertThat(e.violations())
+                .extracting(Violation::pointer)
+                .containsExactly("/document/animation/fonts/list/0/fPath");
+    }
+
+    @Test
     void lottieMissingRequiredFieldsAreAllReported() {
         ObjectNode anim = Requests.JSON.createObjectNode().put("w", 100);
 

@@ -52,6 +52,26 @@ class LottieGoldenTest {
         assertThat(last.getRGB(50, 100) & 0xFFFFFF).isEqualTo(rgb(0.95, 0.95, 0.9));
     }
 
+    @Test
+    void framesCountFromTheInPoint() {
+        var shifted = Requests.lottieResource("/golden/lottie/ball.json");
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        shifted.get("document").get("animation"))
+                .put("ip", 10);
+        PreparedRender fromTen = ENGINE.prepare(shifted);
+        PreparedRender original = ENGINE.prepare(Requests.lottieResource("/golden/lottie/ball.json"));
+
+        // Frame 5 (not 0: Skottie clamps to ip, which would hide an absolute seek) is comp time 15.
+        BufferedImage fifthOfShifted = fromTen.document().draw(200, 200, 5 * 1000.0 / 30, CancellationSignal.NONE);
+        BufferedImage fifteenthOfOriginal =
+                original.document().draw(200, 200, 15 * 1000.0 / 30, CancellationSignal.NONE);
+
+        assertThat(fromTen.document().frameCount()).isEqualTo(50);
+        for (int x = 0; x < 200; x += 7) {
+            assertThat(fifthOfShifted.getRGB(x, 100)).as("x=%d", x).isEqualTo(fifteenthOfOriginal.getRGB(x, 100));
+        }
+    }
+
     private static int rgb(double r, double g, double b) {
         return (int) Math.round(r * 255) << 16 | (int) Math.round(g * 255) << 8 | (int) Math.round(b * 255);
     }
