@@ -55,6 +55,23 @@ class RenderApiTest {
         }
     }
 
+    /** The README's first curl: examples/card.json renders as a 1200×630 PNG. */
+    @Test
+    void rendersTheReadmeSampleCard() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath();
+        while (!java.nio.file.Files.exists(dir.resolve("examples/card.json"))) {
+            dir = dir.getParent();
+        }
+        String card = java.nio.file.Files.readString(dir.resolve("examples/card.json"));
+        HttpResponse<byte[]> res = server.post("/v1/renders", card);
+        assertThat(res.statusCode())
+                .as(new String(res.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        BufferedImage img = decode(res.body());
+        assertThat(img.getWidth()).isEqualTo(1200);
+        assertThat(img.getHeight()).isEqualTo(630);
+    }
+
     @Test
     void sameRequestGivesIdenticalBytes() {
         byte[] a = server.post("/v1/renders", Docs.blue("png")).body();
