@@ -31,7 +31,7 @@ bench() { "$ROOT/kiln" bench render --url "http://127.0.0.1:$PORT" --key "$KEY" 
 last_json() { ls -t "$1"/*.json | head -n 1; }
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
-echo "== warm-up"; bench --mode saturate --concurrency 2 --duration 15s --out "$OUT/warmup" >/dev/null
+echo "== warm-up"; bench --mode saturate --concurrency 4 --duration 40s --out "$OUT/warmup" >/dev/null
 echo "== sequential"; bench --mode sequential --requests 300 --out "$OUT/sequential" | tee "$OUT/sequential.md"
 SEQ=$(field "$(last_json "$OUT/sequential")" 'd["goodput_per_s"]')
 echo "== saturate"; bench --mode saturate --concurrency "$SAT_CONCURRENCY" --duration 30s --out "$OUT/saturate" | tee "$OUT/saturate.md"

@@ -36,8 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RenderFormatBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The document to render; {@code svg-card} is a gradient background, rounded rects, circles and paths. */
-    @Param({"svg-card"})
+    /**
+     * The document to render: {@code scene-card} is the README's sample card (examples/card.json: gradient,
+     * shadowed rounded rect, text, path); {@code svg-card} is a gradient background, rounded rects, circles and
+     * paths.
+     */
+    @Param({"scene-card", "svg-card"})
     public String document;
 
     @Param({"png", "jpeg", "webp"})
@@ -58,9 +62,18 @@ public class RenderFormatBench {
         ObjectNode req = JSON.createObjectNode();
         switch (document) {
             case "svg-card" -> req.putObject("document").put("type", "svg").put("svg", resource("card.svg"));
+            case "scene-card" -> req.set("document", parse(resource("scene-card.json")));
             default -> throw new IllegalArgumentException("unknown benchmark document " + document);
         }
         return req;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Full render: draw and encode. */

@@ -26,7 +26,7 @@ final class DisconnectWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectWatcher.class);
 
     /** How often the TCP table is read while requests wait. */
-    static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private static final String CLOSE_WAIT = "08";
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
@@ -77,7 +77,7 @@ final class DisconnectWatcher implements AutoCloseable {
                 continue;
             }
             try {
-                Map<Long, String> states = readStates();
+                Map<Long, String> states = readStates(watches.keySet());
                 for (Map.Entry<Long, Watch> e : watches.entrySet()) {
                     String state = states.get(e.getKey());
                     if (state == null || state.equals(CLOSE_WAIT)) {
@@ -93,46 +93,90 @@ final class DisconnectWatcher implements AutoCloseable {
         }
     }
 
-    /** Maps (localPort, remotePort) to the hex TCP state for every connection the kernel lists. */
-    static Map<Long, String> readStates() throws IOException {
+    /**
+     * Maps (localPort, remotePort) to the hex TCP state of the watched connections. Under overload the table
+     * holds thousands of client connections, so it is scanned as bytes and only watched keys are kept.
+     */
+    static Map<Long, String> readStates(java.util.Set<Long> watched) throws IOException {
         Map<Long, String> states = new HashMap<>();
         for (Path table : TABLES) {
-            if (!Files.isReadable(table)) {
-                continue;
-            }
-            List<String> lines = Files.readAllLines(table);
-            for (int i = 1; i < lines.size(); i++) {
-                parseLine(lines.get(i), states);
+            if (Files.isReadable(table)) {
+                parseTable(Files.readAllBytes(table), watched, states);
             }
         }
         return states;
     }
 
-    static void parseLine(String line, Map<Long, String> states) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 4) {
-            return;
+    /**
+     * Parses {@code /proc/net/tcp} rows: {@code sl local_address rem_address st ...}, addresses as
+     * {@code HEXIP:HEXPORT}. The header row has no hex port and is skipped by the same rules.
+     */
+    static void parseTable(byte[] text, java.util.Set<Long> watched, Map<Long, String> states) {
+        int i = 0;
+        int n = text.length;
+        while (i < n) {
+            int lineEnd = i;
+            while (lineEnd < n && text[lineEnd] != '\n') {
+                lineEnd++;
+            }
+            // Fields 1 and 2 (0-based) are the addresses, field 3 the state.
+            int field = 0;
+            int localPort = -1;
+            int remotePort = -1;
+            String state = null;
+            int p = i;
+            while (p < lineEnd && field <= 3) {
+                while (p < lineEnd && text[p] == ' ') {
+                    p++;
+                }
+                int start = p;
+                while (p < lineEnd && text[p] != ' ') {
+                    p++;
+                }
+                if (start == p) {
+                    break;
+                }
+                if (field == 1) {
+                    localPort = hexPort(text, start, p);
+                } else if (field == 2) {
+                    remotePort = hexPort(text, start, p);
+                } else if (field == 3) {
+                    state = new String(text, start, p - start, java.nio.charset.StandardCharsets.US_ASCII);
+                }
+                field++;
+            }
+            if (localPort >= 0 && remotePort >= 0 && state != null) {
+                long key = ((long) localPort << 16) | remotePort;
+                if (watched.contains(key)) {
+                    // A live connection wins over a stale CLOSE_WAIT entry that reused the same ports.
+                    states.merge(key, state, (a, b) -> a.equals(CLOSE_WAIT) ? b : a);
+                }
+            }
+            i = lineEnd + 1;
         }
-        int localPort = port(f[1]);
-        int remotePort = port(f[2]);
-        if (localPort < 0 || remotePort < 0) {
-            return;
-        }
-        long key = ((long) localPort << 16) | remotePort;
-        // A live connection wins over a stale CLOSE_WAIT/TIME_WAIT entry that reused the same ports.
-        states.merge(key, f[3], (a, b) -> a.equals(CLOSE_WAIT) ? b : a);
     }
 
-    private static int port(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon < 0) {
+    /** The port after the last ':' of {@code HEXIP:HEXPORT}, or -1. */
+    private static int hexPort(byte[] text, int start, int end) {
+        int colon = -1;
+        for (int k = end - 1; k >= start; k--) {
+            if (text[k] == ':') {
+                colon = k;
+                break;
+            }
+        }
+        if (colon < 0 || colon == end - 1 || end - colon - 1 > 4) {
             return -1;
         }
-        try {
-            return Integer.parseInt(hostPort.substring(colon + 1), 16);
-        } catch (NumberFormatException e) {
-            return -1;
+        int port = 0;
+        for (int k = colon + 1; k < end; k++) {
+            int d = Character.digit(text[k], 16);
+            if (d < 0) {
+                return -1;
+            }
+            port = port * 16 + d;
         }
+        return port;
     }
 
     @Override

@@ -62,6 +62,11 @@ final class RenderHandler implements Handler {
         long arrival = ticker.nanos();
         Duration budget = budget(req);
         long deadline = arrival + budget.toNanos();
+        // A full queue refuses before the body is read and validated: the 429 path stays cheap under overload.
+        var early = pool.rejectEarly();
+        if (early.isPresent()) {
+            throw reject(early.get().reason(), early.get().retryAfter());
+        }
         JsonNode body = bodies.read(req);
         PreparedRender prepared;
         try {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +21,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class RenderPool implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RenderPool.class.getName());
+
+    /**
+     * Workers run below normal priority so that the request path (parsing, admission, the 429 answer)
+     * preempts rendering rather than waiting behind it: with workers = cores, every core is busy rendering
+     * at saturation. Linux honours Java priorities only under {@code -XX:ThreadPriorityPolicy=1}, which
+     * {@code ./kiln up} sets; elsewhere this is a harmless hint.
+     */
+    static final int WORKER_PRIORITY = Thread.MIN_PRIORITY;
 
     /** How long {@link #close()} waits for each interrupted worker to exit; daemon threads do not block JVM exit. */
     private static final Duration WORKER_JOIN_TIMEOUT = Duration.ofSeconds(1);
@@ -62,8 +71,11 @@ public final class RenderPool implements AutoCloseable {
                 Objects.requireNonNull(ticker, "ticker"),
                 Objects.requireNonNull(listener, "listener"));
         for (int i = 1; i <= config.workers(); i++) {
-            Thread thread =
-                    Thread.ofPlatform().name("kiln-render-" + i).daemon(true).unstarted(pool::workerLoop);
+            Thread thread = Thread.ofPlatform()
+                    .name("kiln-render-" + i)
+                    .daemon(true)
+                    .priority(WORKER_PRIORITY)
+                    .unstarted(pool::workerLoop);
             pool.threads.add(thread);
         }
         pool.threads.forEach(Thread::start);
@@ -109,6 +121,42 @@ public final class RenderPool implements AutoCloseable {
             safely(() -> listener.rejected(decision.reason()));
         }
         return admission;
+    }
+
+    /**
+     * The rejection a submit would get right now for reasons that do not depend on the task (draining, queue
+     * full), counted and reported like any rejection; empty when such a submit could be admitted. Lets a
+     * caller refuse before it spends work reading and validating the request.
+     */
+    public Optional<Admission.Rejected<Void>> rejectEarly() {
+        List<Job<?>> expired = new ArrayList<>(0);
+        RejectReason reason;
+        Duration retryAfter;
+        lock.lock();
+        try {
+            long now = ticker.nanos();
+            dropExpiredLocked(now, expired);
+            AdmissionPolicy.Load load = loadLocked(now);
+            if (load.draining()) {
+                reason = RejectReason.DRAINING;
+            } else if (load.queueFull()) {
+                reason = RejectReason.QUEUE_FULL;
+            } else {
+                reason = null;
+            }
+            retryAfter = AdmissionPolicy.retryAfter(load.waitNanos());
+            if (reason != null) {
+                rejectedCount++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        retire(expired);
+        if (reason == null) {
+            return Optional.empty();
+        }
+        safely(() -> listener.rejected(reason));
+        return Optional.of(new Admission.Rejected<>(reason, retryAfter));
     }
 
     /** A consistent view of queue, workers, estimate and counters. */

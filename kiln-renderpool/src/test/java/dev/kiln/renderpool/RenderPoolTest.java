@@ -81,6 +81,29 @@ class RenderPoolTest {
     }
 
     @Test
+    void rejectEarlyAnswersTheTaskIndependentRejectionsOnly() throws Exception {
+        start(1, 1);
+        assertThat(pool.rejectEarly()).as("idle pool").isEmpty();
+        Gate running = gate("a");
+        Ticket<String> a = accepted(pool.submit(running, REF, ticker.plus(FAR)));
+        running.awaitStarted();
+        assertThat(pool.rejectEarly()).as("a queue slot is free").isEmpty();
+        Ticket<String> b = accepted(pool.submit(ctx -> "b", REF, ticker.plus(FAR)));
+
+        var full = pool.rejectEarly().orElseThrow();
+        assertThat(full.reason()).isEqualTo(RejectReason.QUEUE_FULL);
+        assertThat(full.retryAfter()).as("1 s left running + 1 s queued").isEqualTo(Duration.ofSeconds(2));
+        assertThat(pool.snapshot().rejected()).isEqualTo(1);
+        assertThat(listener.rejections(RejectReason.QUEUE_FULL)).isEqualTo(1);
+
+        running.open();
+        assertThat(a.await()).isEqualTo(new Outcome.Completed<>("a"));
+        assertThat(b.await()).isEqualTo(new Outcome.Completed<>("b"));
+        pool.beginDrain();
+        assertThat(pool.rejectEarly().orElseThrow().reason()).isEqualTo(RejectReason.DRAINING);
+    }
+
+    @Test
     void rejectsQueueFullAtOnceWithRetryAfterFromQueuedWork() throws Exception {
         start(1, 2);
         Gate running = gate("a");
@@ -372,6 +395,7 @@ class RenderPoolTest {
         assertThat(seen).allSatisfy(t -> {
             assertThat(t.getName()).matches("kiln-render-[12]");
             assertThat(t.isDaemon()).isTrue();
+            assertThat(t.getPriority()).as("workers yield to the request path").isEqualTo(Thread.MIN_PRIORITY);
             assertThat(t.isVirtual()).isFalse();
         });
     }
