@@ -8,8 +8,6 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -17,7 +15,6 @@ import org.slf4j.MDC;
  * problem bodies, and records the per-route latency histogram.
  */
 final class KilnFilter implements Filter {
-    private static final Logger LOG = LoggerFactory.getLogger(KilnFilter.class);
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     /** Unmatched requests share one label, so hostile paths cannot explode the metric's cardinality. */
     static final String UNMATCHED_ROUTE = "unmatched";
@@ -64,19 +61,8 @@ final class KilnFilter implements Filter {
                 Problems.send(res, p);
             }
         } catch (RuntimeException e) {
-            LOG.error(
-                    "unhandled error on {} {}",
-                    req.prologue().method().text(),
-                    req.path().path(),
-                    e);
             if (!res.isSent()) {
-                Problems.send(
-                        res,
-                        500,
-                        "internal",
-                        "Internal Server Error",
-                        "an unexpected error occurred; quote the request id when reporting it",
-                        List.of());
+                KilnServer.unexpected(req, res, e);
             }
         }
     }

@@ -163,7 +163,8 @@ public final class KilnServer implements AutoCloseable {
                 List.of());
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, RuntimeException e) {
+    /** Logs an unexpected failure with the request id and answers a 500 problem. */
+    static void unexpected(ServerRequest req, ServerResponse res, RuntimeException e) {
         LOG.error(
                 "unhandled error on {} {}",
                 req.prologue().method().text(),
