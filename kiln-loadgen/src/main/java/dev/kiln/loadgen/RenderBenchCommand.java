@@ -30,13 +30,19 @@ public final class RenderBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Where {@code ./kiln up} listens by default. */
+    static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
     @Option(
             names = "--url",
-            required = true,
-            description = "Base URL of Kiln; must be loopback, e.g. http://127.0.0.1:8080")
+            defaultValue = DEFAULT_URL,
+            description = "Base URL of Kiln; must be loopback (default: ${DEFAULT-VALUE})")
     private String url;
 
-    @Option(names = "--key", required = true, description = "API key, sent as Authorization: Bearer <key>")
+    @Option(
+            names = "--key",
+            description = "API key, sent as Authorization: Bearer <key> (default: $KILN_API_KEY, else the key"
+                    + " ./kiln up saved in $KILN_HOME/api-key)")
     private String key;
 
     @Option(
@@ -143,7 +149,7 @@ public final class RenderBenchCommand implements Callable<Integer> {
                 .mode(mode)
                 .method("POST")
                 .body(json)
-                .apiKey(key)
+                .apiKey(key != null ? key : defaultKey(System.getenv()))
                 .ratePerSecond(rate == null ? 0 : rate)
                 .duration(duration)
                 .warmup(warmup)
@@ -187,6 +193,21 @@ public final class RenderBenchCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** The key from {@code KILN_API_KEY}, else the one {@code ./kiln up} saved; IllegalArgumentException if neither. */
+    static String defaultKey(java.util.Map<String, String> env) {
+        String fromEnv = env.get("KILN_API_KEY");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return fromEnv.strip();
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(env.getOrDefault("KILN_HOME", ".kiln"), "api-key");
+        try {
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(
+                    "no --key given, KILN_API_KEY is unset and " + file + " cannot be read; pass --key", e);
         }
     }
 }

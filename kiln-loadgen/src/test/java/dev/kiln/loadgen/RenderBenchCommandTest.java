@@ -46,7 +46,7 @@ class RenderBenchCommandTest {
                 Arguments.of(
                         List.of("render", "--url", url, "--key", "k", "--rate", "5", "--body", "/nonexistent/b.json"),
                         "cannot be read"),
-                Arguments.of(List.of("render", "--key", "k", "--rate", "5"), "--url"),
+                Arguments.of(List.of("render", "--url", url, "--rate", "5"), "--key"),
                 Arguments.of(List.of(), "missing subcommand"));
     }
 
@@ -131,5 +131,20 @@ class RenderBenchCommandTest {
             assertThat(server.received()).hasSize(3).allSatisfy(r -> assertThat(r.body())
                     .isEqualTo(Files.readString(body)));
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void keyDefaultsToTheEnvironmentThenToTheFileKilnUpSaved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+            throws Exception {
+        java.nio.file.Files.writeString(home.resolve("api-key"), "kiln_saved\n");
+        assertThat(RenderBenchCommand.defaultKey(
+                        java.util.Map.of("KILN_API_KEY", "kiln_env", "KILN_HOME", home.toString())))
+                .isEqualTo("kiln_env");
+        assertThat(RenderBenchCommand.defaultKey(java.util.Map.of("KILN_HOME", home.toString())))
+                .isEqualTo("kiln_saved");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RenderBenchCommand.defaultKey(
+                        java.util.Map.of("KILN_HOME", home.resolve("none").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pass --key");
     }
 }
