@@ -108,4 +108,20 @@ class DeadlineTest {
             assertThat(slow.started.get()).as("the abandoned render never ran").isEqualTo(1);
         }
     }
+
+    /** Regression: cost was pixels alone, so tiny renders made a card look seconds long and get 429. */
+    @Test
+    void tinyRendersMustNotInflateTheEstimateForLargeOnes() {
+        try (TestServer server = TestServer.start(db.database())) {
+            String tiny = Docs.svgRender("<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>", "png");
+            for (int i = 0; i < 50; i++) {
+                assertThat(server.post("/v1/renders", tiny).statusCode()).isEqualTo(200);
+            }
+            // A 2400×1260 render with a 1 s budget: rendering it takes well under that on an idle pool.
+            HttpResponse<byte[]> big = server.post("/v1/renders", Docs.heavyCard(), Map.of("X-Timeout-Ms", "1000"));
+            assertThat(big.statusCode())
+                    .as(new String(big.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+        }
+    }
 }
