@@ -20,11 +20,13 @@ export KILN_HOME="$OUT/home" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kil
 "$ROOT/kiln" up > "$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+READY=
 for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+  if curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then READY=1; break; fi
   sleep 0.5
 done
-JAVA_PID=$(pgrep -f "dev.kiln.app.Main up" | head -n 1)
+[ -n "$READY" ] || { echo "server did not become ready; see $OUT/server.log" >&2; exit 1; }
+JAVA_PID=$SERVER   # the launcher execs java, so this is the server JVM itself
 KEY=$(cat "$KILN_HOME/api-key")
 WORKERS=$(curl -fsS "http://127.0.0.1:$PORT/readyz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["renderPool"]["workers"])')
 bench() { "$ROOT/kiln" bench render --url "http://127.0.0.1:$PORT" --key "$KEY" --body "$BODY" "$@"; }
@@ -50,7 +52,7 @@ RSS_LOG="$OUT/rss.txt"; : > "$RSS_LOG"
 SAMPLER=$!
 RSS_BEFORE=$(ps -o rss= -p "$JAVA_PID")
 SOAK_S=$(python3 -c "import math; print(math.ceil($SOAK_N / $SAT))")
-bench --mode saturate --concurrency 4 --duration "${SOAK_S}s" --out "$OUT/soak" | tee "$OUT/soak.md"
+bench --mode saturate --concurrency "$SAT_CONCURRENCY" --duration "${SOAK_S}s" --out "$OUT/soak" | tee "$OUT/soak.md"
 kill "$SAMPLER" 2>/dev/null || true
 SOAK_DONE=$(field "$(last_json "$OUT/soak")" 'd["classes"]["success"]["count"]')
 PEAK=$(sort -n "$RSS_LOG" | tail -n 1)

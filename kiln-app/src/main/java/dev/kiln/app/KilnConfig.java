@@ -69,6 +69,10 @@ record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, Ren
                     pd.overdueGrace(),
                     http.drainTimeout());
             Path home = Path.of(s.string("KILN_HOME", ".kiln"));
+            String logFormat = s.string("KILN_LOG_FORMAT", "json");
+            if (!logFormat.equals("json") && !logFormat.equals("text")) {
+                throw new ConfigException("KILN_LOG_FORMAT must be json or text, was '" + logFormat + "'");
+            }
             return new KilnConfig(http, database, pool, limits, home);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());

@@ -18,6 +18,35 @@ final class Settings {
     /** Environment variable naming a properties file whose keys are the same {@code KILN_*} names. */
     static final String CONFIG_FILE = "KILN_CONFIG_FILE";
 
+    /** Every {@code KILN_*} name the server or the launcher reads; others are typos worth a warning. */
+    static final java.util.Set<String> KNOWN = java.util.Set.of(
+            "KILN_CONFIG_FILE",
+            "KILN_HOST",
+            "KILN_PORT",
+            "KILN_MAX_BODY_BYTES",
+            "KILN_REQUEST_TIMEOUT",
+            "KILN_MAX_REQUEST_TIMEOUT",
+            "KILN_DRAIN_TIMEOUT",
+            "KILN_RENDER_WORKERS",
+            "KILN_RENDER_QUEUE",
+            "KILN_RENDER_MEMORY_MB",
+            "KILN_DB_HOST",
+            "KILN_DB_PORT",
+            "KILN_DB_NAME",
+            "KILN_DB_USER",
+            "KILN_DB_PASSWORD",
+            "KILN_DB_POOL_SIZE",
+            "KILN_DB_CONNECT_TIMEOUT",
+            "KILN_DB_STATEMENT_TIMEOUT",
+            "KILN_HOME",
+            "KILN_LOG_FORMAT",
+            "KILN_HEAP",
+            "KILN_SOFT_HEAP",
+            "KILN_JAVA_OPTS",
+            "KILN_JDK_DIRS",
+            "KILN_EXAMPLES",
+            "KILN_API_KEY");
+
     private final Map<String, String> values;
 
     Settings(Map<String, String> values) {
@@ -49,6 +78,11 @@ final class Settings {
             }
         });
         return new Settings(merged);
+    }
+
+    /** The {@code KILN_*} names given that nothing reads, sorted. */
+    java.util.List<String> unknownNames() {
+        return values.keySet().stream().filter(n -> !KNOWN.contains(n)).sorted().toList();
     }
 
     Settings with(String name, String value) {

@@ -6,7 +6,6 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -43,54 +42,75 @@ final class UpCommand implements Callable<Integer> {
             settings = settings.with("KILN_HOST", host);
         }
         KilnConfig config = KilnConfig.from(settings);
+        for (String unknown : settings.unknownNames()) {
+            System.err.println(
+                    "kiln: warning: " + unknown + " is not a Kiln setting and is ignored (docs/configuration.md)");
+        }
         Wiring wiring = Wiring.start(config);
         serving = true;
         CountDownLatch stopped = new CountDownLatch(1);
-        Runnable shutdown = () -> {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable drain = () -> {
             LOG.info("signal received: draining");
             boolean drained = wiring.drainAndClose();
             LOG.info("shutdown complete (drained: {})", drained);
             stopped.countDown();
+        };
+        Runnable onSignal = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                // A second signal while draining: the operator wants out now.
+                LOG.warn("second signal: stopping without waiting for the drain");
+                Runtime.getRuntime().halt(130);
+            }
+            drain.run();
             System.exit(0);
         };
-        onSignal("TERM", shutdown);
-        onSignal("INT", shutdown);
+        boolean handled = onSignal("TERM", onSignal) & onSignal("INT", onSignal);
+        if (!handled) {
+            // Signals cannot be handled here (e.g. -Xrs): drain from a shutdown hook, which must not call exit.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                if (stopping.compareAndSet(false, true)) {
+                                    drain.run();
+                                }
+                            },
+                            "kiln-shutdown-hook"));
+        }
         printBanner(wiring);
         stopped.await();
         return 0;
     }
 
     private static void printBanner(Wiring w) {
-        String key = firstStartKey(w).orElse(null);
+        StartKey key = startKey(w);
         String base = "http://" + w.config.http().host() + ":" + w.server.port();
         Path card = Path.of(System.getenv().getOrDefault("KILN_EXAMPLES", "examples"))
                 .resolve("card.json")
                 .toAbsolutePath();
+        Path keyFile = keyFile(w).toAbsolutePath();
         StringBuilder b = new StringBuilder();
-        b.append("\nKiln is up on ")
-                .append(base)
-                .append(" (render workers: ")
-                .append(w.config.pool().workers())
-                .append(", queue: ")
-                .append(w.config.pool().queueCapacity())
-                .append(")\n");
-        if (key != null) {
+        b.append("\nKiln is up on ").append(base);
+        b.append(" (render workers: ").append(w.config.pool().workers());
+        b.append(", queue: ").append(w.config.pool().queueCapacity()).append(")\n");
+        // The key itself is printed only when it was just created, so restarts do not copy a credential
+        // into every log collector; later starts point at the file instead.
+        String auth;
+        if (key.created()) {
             b.append("API key (saved in ")
-                    .append(w.config.home().resolve("api-key").toAbsolutePath())
+                    .append(keyFile)
                     .append("):\n  ")
-                    .append(key)
+                    .append(key.token())
                     .append("\n");
-            b.append("Render the sample card:\n  curl -sS -X POST ")
-                    .append(base)
-                    .append("/v1/renders \\\n")
-                    .append("    -H 'Authorization: Bearer ")
-                    .append(key)
-                    .append("' \\\n")
-                    .append("    -H 'Content-Type: application/json' \\\n")
-                    .append("    --data @")
-                    .append(card)
-                    .append(" -o card.png\n");
+            auth = "'Authorization: Bearer " + key.token() + "'";
+        } else {
+            b.append("API key: in ").append(keyFile).append("\n");
+            auth = "\"Authorization: Bearer $(cat " + keyFile + ")\"";
         }
+        b.append("Render the sample card:\n  curl -sS -X POST ").append(base).append("/v1/renders \\\n");
+        b.append("    -H ").append(auth).append(" \\\n");
+        b.append("    -H 'Content-Type: application/json' \\\n");
+        b.append("    --data @").append(card).append(" -o card.png\n");
         b.append("Health: ")
                 .append(base)
                 .append("/readyz   Metrics: ")
@@ -100,31 +120,60 @@ final class UpCommand implements Callable<Integer> {
         System.out.flush();
     }
 
+    /** The API key {@code kiln up} offers, and whether this start created it. */
+    record StartKey(String token, boolean created) {}
+
+    static Path keyFile(Wiring w) {
+        return w.config.home().resolve("api-key");
+    }
+
     /**
-     * On a first start (or when the saved key no longer works) create a key and keep it in
-     * {@code KILN_HOME/api-key} (mode 600) so that later starts print the same working key; the database
-     * holds only its hash.
+     * The saved key when it still works; otherwise (first start, or a revoked key) a new key, kept in
+     * {@code KILN_HOME/api-key} with mode 600 from the moment it exists. The database holds only its hash.
      */
-    static Optional<String> firstStartKey(Wiring w) {
-        Path file = w.config.home().resolve("api-key");
+    static StartKey startKey(Wiring w) {
+        Path file = keyFile(w);
         try {
             if (Files.isReadable(file)) {
                 String saved = Files.readString(file).strip();
                 if (w.apiKeys.authenticate(saved).isPresent()) {
-                    return Optional.of(saved);
+                    return new StartKey(saved, false);
                 }
             }
             String token = w.apiKeys.create("default").token();
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, token + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Not a POSIX file system: the file keeps the default permissions.
-            }
-            return Optional.of(token);
+            writePrivately(file, token + "\n");
+            return new StartKey(token, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Writes {@code text} to {@code file} through an owner-only temp file and an atomic rename. */
+    static void writePrivately(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (posix) {
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectories(dir);
+        }
+        Path tmp = posix
+                ? Files.createTempFile(
+                        dir,
+                        ".api-key",
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(dir, ".api-key", ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
@@ -133,7 +182,7 @@ final class UpCommand implements Callable<Integer> {
      * rejects the direct reference under -Werror). A shutdown hook would also run on SIGTERM, but the JVM
      * then exits with 143; a handler lets a clean drain exit 0.
      */
-    static void onSignal(String name, Runnable action) {
+    static boolean onSignal(String name, Runnable action) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -151,9 +200,10 @@ final class UpCommand implements Callable<Integer> {
                         };
                     });
             signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+            return true;
         } catch (ReflectiveOperationException | IllegalArgumentException e) {
             LOG.warn("cannot install a SIG{} handler ({}); falling back to a shutdown hook", name, e.toString());
-            Runtime.getRuntime().addShutdownHook(new Thread(action));
+            return false;
         }
     }
 }

@@ -59,4 +59,12 @@ class KilnConfigTest {
         assertThatThrownBy(() -> Settings.load(Map.of("KILN_CONFIG_FILE", file.toString())))
                 .hasMessageContaining("unknown setting 'PORT'");
     }
+
+    @Test
+    void misspeltSettingsAreReportedAndABadLogFormatStopsTheStart() {
+        Settings s = new Settings(Map.of("KILN_PROT", "1", "KILN_PORT", "9000"));
+        assertThat(s.unknownNames()).containsExactly("KILN_PROT");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_LOG_FORMAT", "xml"))))
+                .hasMessageContaining("KILN_LOG_FORMAT");
+    }
 }

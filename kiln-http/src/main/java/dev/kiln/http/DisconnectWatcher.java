@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why this exists: Helidon's blocking handlers get no callback when the peer closes, and reading the
  * socket to find out would consume pipelined bytes. The kernel already knows: a connection whose client
- * sent FIN sits in {@code CLOSE_WAIT}, and one reset by the client is gone from the table. One daemon
+ * sent FIN sits in {@code CLOSE_WAIT}, and one reset by the client is gone from the table (after
+ * {@link #MISSES_BEFORE_GONE} scans). Connections are keyed by local and remote port only: two clients
+ * from different addresses on the same remote port can mask each other, which can only delay a
+ * cancellation, never cause a wrong one. One daemon
  * thread reads {@code /proc/net/tcp{,6}} every {@link #POLL_INTERVAL}, and only while some request is
  * waiting, so an idle server pays nothing. On systems without {@code /proc/net/tcp} the watcher is off and
  * abandoned work simply runs to its deadline.
@@ -63,12 +66,27 @@ final class DisconnectWatcher implements AutoCloseable {
             return () -> {};
         }
         long key = ((long) localPort << 16) | (remotePort & 0xffff);
-        watches.put(key, new Watch(onDisconnect));
+        Watch watch = new Watch(onDisconnect);
+        watches.put(key, watch);
         LockSupport.unpark(thread);
-        return () -> watches.remove(key);
+        return () -> watches.remove(key, watch);
     }
 
-    private record Watch(Runnable onDisconnect) {}
+    /**
+     * How many consecutive scans must miss a connection before it counts as gone. The kernel serves the
+     * table in chunks without a consistent snapshot, so one scan can skip a live row while others churn;
+     * {@code CLOSE_WAIT} is definite and acts at once.
+     */
+    static final int MISSES_BEFORE_GONE = 2;
+
+    private static final class Watch {
+        final Runnable onDisconnect;
+        int misses;
+
+        Watch(Runnable onDisconnect) {
+            this.onDisconnect = onDisconnect;
+        }
+    }
 
     private void loop() {
         while (!closed) {
@@ -80,10 +98,12 @@ final class DisconnectWatcher implements AutoCloseable {
                 Map<Long, String> states = readStates(watches.keySet());
                 for (Map.Entry<Long, Watch> e : watches.entrySet()) {
                     String state = states.get(e.getKey());
-                    if (state == null || state.equals(CLOSE_WAIT)) {
-                        if (watches.remove(e.getKey(), e.getValue())) {
-                            e.getValue().onDisconnect().run();
-                        }
+                    Watch w = e.getValue();
+                    // Only this thread reads or writes misses.
+                    w.misses = state == null ? w.misses + 1 : 0;
+                    boolean gone = CLOSE_WAIT.equals(state) || w.misses >= MISSES_BEFORE_GONE;
+                    if (gone && watches.remove(e.getKey(), w)) {
+                        w.onDisconnect.run();
                     }
                 }
             } catch (IOException | RuntimeException e) {

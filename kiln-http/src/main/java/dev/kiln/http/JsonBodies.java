@@ -34,6 +34,12 @@ final class JsonBodies {
      */
     static final int BODY_BUDGET_KIB = 256 * 1024;
 
+    /**
+     * A parsed tree weighs several times its JSON text (a body of tiny objects, ~8×); each body is charged
+     * this multiple of its declared size, so the budget bounds heap rather than wire bytes.
+     */
+    static final int TREE_WEIGHT = 8;
+
     private final Semaphore budgetKiB = new Semaphore(BODY_BUDGET_KIB);
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
@@ -64,7 +70,8 @@ final class JsonBodies {
         if (declared > maxBodyBytes) {
             throw tooLarge();
         }
-        int kib = (int) Math.max(1, (declared + 1023) / 1024);
+        // Clamped, so that a body cap above the budget cannot make every large request wait for more than exists.
+        int kib = (int) Math.min(BODY_BUDGET_KIB, Math.max(1, (declared * TREE_WEIGHT + 1023) / 1024));
         if (!budgetKiB.tryAcquire(kib)) {
             throw new ProblemException(
                     429,

@@ -67,6 +67,8 @@ public final class KilnServer implements AutoCloseable {
                 // Helidon handles route exceptions inside the innermost proceed(), still within
                 // KilnFilter's scope, so these handlers see the request id.
                 .error(ProblemException.class, (req, res, p) -> Problems.send(res, p))
+                .error(io.helidon.http.HttpException.class, KilnServer::httpError)
+                .error(java.io.UncheckedIOException.class, KilnServer::clientIo)
                 .error(RuntimeException.class, KilnServer::unexpected);
         this.server = WebServer.builder()
                 .host(config.host())
@@ -130,7 +132,8 @@ public final class KilnServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             drained = false;
         }
-        // Give handlers whose render just completed a moment to write their response.
+        // Helidon's stop waits its shutdown grace period for in-progress exchanges, so handlers whose
+        // render just completed still write their response.
         server.stop();
         disconnects.close();
         LOG.info("stopped (drained cleanly: {})", drained);
@@ -161,6 +164,28 @@ public final class KilnServer implements AutoCloseable {
                 "Method Not Allowed",
                 req.prologue().method().text() + " is not allowed on " + path,
                 List.of());
+    }
+
+    /** Helidon's own request errors (a malformed header, say) keep their status rather than becoming 500s. */
+    private static void httpError(ServerRequest req, ServerResponse res, io.helidon.http.HttpException e) {
+        int status = e.status().code();
+        if (status >= 500) {
+            unexpected(req, res, e);
+            return;
+        }
+        Problems.send(res, status, "bad-request", e.status().reasonPhrase(), String.valueOf(e.getMessage()), List.of());
+    }
+
+    /** I/O failures while reading a body are the client's doing (an aborted upload): no 500, no error log. */
+    private static void clientIo(ServerRequest req, ServerResponse res, java.io.UncheckedIOException e) {
+        LOG.debug(
+                "client I/O failed on {} {}",
+                req.prologue().method().text(),
+                req.path().path(),
+                e);
+        if (!res.isSent()) {
+            Problems.send(res, 400, "bad-request", "Bad Request", "the request body could not be read", List.of());
+        }
     }
 
     /** Logs an unexpected failure with the request id and answers a 500 problem. */
