@@ -25,14 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class KilnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KilnServer.class);
 
-    /** Paths served and the methods each allows; anything else is 404, a wrong method 405. */
-    private static final Map<String, Set<Method>> ROUTES = Map.of(
-            "/v1/renders", Set.of(Method.POST),
-            "/healthz", Set.of(Method.GET, Method.HEAD),
-            "/readyz", Set.of(Method.GET, Method.HEAD),
-            "/metrics", Set.of(Method.GET),
-            "/openapi.json", Set.of(Method.GET),
-            "/v1/schema/scene.json", Set.of(Method.GET));
+    /** One served route; the list of them drives the routing and the 404/405 answers (Allow lists methods). */
+    private record Route(Method method, String path, io.helidon.webserver.http.Handler handler) {}
 
     private final WebServer server;
     private final RenderPool pool;
@@ -53,17 +47,26 @@ public final class KilnServer implements AutoCloseable {
         JsonBodies bodies = new JsonBodies(config);
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
-        HttpRouting.Builder routing = HttpRouting.builder()
-                .addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics))
-                .post("/v1/renders", render)
-                .get("/healthz", ops::healthz)
-                .head("/healthz", ops::healthz)
-                .get("/readyz", ops::readyz)
-                .head("/readyz", ops::readyz)
-                .get("/metrics", ops::metrics)
-                .get("/openapi.json", ops::openApi)
-                .get("/v1/schema/scene.json", ops::sceneSchema)
-                .any(KilnServer::notFoundOrWrongMethod)
+        List<Route> routes = List.of(
+                new Route(Method.POST, "/v1/renders", render),
+                new Route(Method.GET, "/healthz", ops::healthz),
+                new Route(Method.HEAD, "/healthz", ops::healthz),
+                new Route(Method.GET, "/readyz", ops::readyz),
+                new Route(Method.HEAD, "/readyz", ops::readyz),
+                new Route(Method.GET, "/metrics", ops::metrics),
+                new Route(Method.GET, "/openapi.json", ops::openApi),
+                new Route(Method.GET, "/v1/schema/scene.json", ops::sceneSchema));
+        Map<String, Set<Method>> allowed = new java.util.HashMap<>();
+        HttpRouting.Builder routing =
+                HttpRouting.builder().addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics));
+        for (Route r : routes) {
+            routing.route(r.method(), r.path(), r.handler());
+            allowed.computeIfAbsent(
+                            r.path(), k -> new java.util.TreeSet<>(java.util.Comparator.comparing(Method::text)))
+                    .add(r.method());
+        }
+        Map<String, Set<Method>> methodsByPath = Map.copyOf(allowed);
+        routing.any((req, res) -> notFoundOrWrongMethod(methodsByPath, req, res))
                 // Helidon handles route exceptions inside the innermost proceed(), still within
                 // KilnFilter's scope, so these handlers see the request id.
                 .error(ProblemException.class, (req, res, p) -> Problems.send(res, p))
@@ -147,9 +150,10 @@ public final class KilnServer implements AutoCloseable {
         }
     }
 
-    private static void notFoundOrWrongMethod(ServerRequest req, ServerResponse res) {
+    private static void notFoundOrWrongMethod(
+            Map<String, Set<Method>> methodsByPath, ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        Set<Method> allowed = ROUTES.get(path);
+        Set<Method> allowed = methodsByPath.get(path);
         if (allowed == null) {
             Problems.send(res, 404, "not-found", "Not Found", "no route for " + safe(path), List.of());
             return;
