@@ -101,15 +101,11 @@ final class Settings {
     }
 
     int integer(String name, int dflt) {
-        return raw(name)
-                .map(v -> {
-                    try {
-                        return Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new ConfigException(name + " must be an integer, was '" + v + "'");
-                    }
-                })
-                .orElse(dflt);
+        long v = longValue(name, dflt);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new ConfigException(name + " must be an integer, was '" + v + "'");
+        }
+        return (int) v;
     }
 
     long longValue(String name, long dflt) {

@@ -11,7 +11,6 @@ import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
-import dev.kiln.renderpool.RejectReason;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +37,6 @@ final class Wiring implements AutoCloseable {
                 @Override
                 public void started(long queuedNanos) {
                     metrics.renderQueueWaitTimer().record(queuedNanos, TimeUnit.NANOSECONDS);
-                }
-
-                @Override
-                public void rejected(RejectReason reason) {
-                    // Counted once, by the HTTP layer that answers the 429/503.
                 }
             });
             metrics.gauge(MetricNames.RENDER_QUEUE_DEPTH, () -> pool.snapshot().queued());

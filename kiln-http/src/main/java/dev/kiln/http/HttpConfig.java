@@ -87,20 +87,6 @@ public record HttpConfig(
                 DEFAULT_DRAIN_TIMEOUT);
     }
 
-    /** A copy with another port. */
-    public HttpConfig withPort(int newPort) {
-        return new HttpConfig(
-                host,
-                newPort,
-                maxBodyBytes,
-                maxJsonDepth,
-                maxJsonStringLength,
-                maxJsonNumberLength,
-                defaultTimeout,
-                maxTimeout,
-                drainTimeout);
-    }
-
     private static void positive(String name, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be a positive duration, was " + d);

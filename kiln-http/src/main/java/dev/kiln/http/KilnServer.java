@@ -12,7 +12,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +69,10 @@ public final class KilnServer implements AutoCloseable {
                 // Helidon handles route exceptions inside the innermost proceed(), still within
                 // KilnFilter's scope, so these handlers see the request id.
                 .error(ProblemException.class, (req, res, p) -> Problems.send(res, p))
+                .error(
+                        dev.kiln.render.InvalidDocumentException.class,
+                        (req, res, e) ->
+                                Problems.send(res, ProblemException.invalid(422, e.getMessage(), e.violations())))
                 .error(io.helidon.http.HttpException.class, KilnServer::httpError)
                 .error(java.io.UncheckedIOException.class, KilnServer::clientIo)
                 .error(RuntimeException.class, KilnServer::unexpected);
@@ -112,11 +115,6 @@ public final class KilnServer implements AutoCloseable {
     /** The bound port (useful when configured with port 0). */
     public int port() {
         return server.port();
-    }
-
-    /** True while the server drains; readiness is false and new renders get 503. */
-    public boolean isDraining() {
-        return draining.get();
     }
 
     /**
@@ -233,10 +231,5 @@ public final class KilnServer implements AutoCloseable {
                 .keepAlive(type.keepAlive())
                 .entity(body)
                 .build();
-    }
-
-    /** Exposed for tests: the drain timeout in force. */
-    Duration drainTimeout() {
-        return config.drainTimeout();
     }
 }

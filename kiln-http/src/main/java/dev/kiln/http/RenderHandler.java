@@ -76,12 +76,7 @@ final class RenderHandler implements Handler {
             throw reject(early.get().reason(), early.get().retryAfter());
         }
         JsonNode body = bodies.read(req);
-        PreparedRender prepared;
-        try {
-            prepared = renderer.prepare(body);
-        } catch (InvalidDocumentException e) {
-            throw ProblemException.invalid(422, e.getMessage(), e.violations());
-        }
+        PreparedRender prepared = renderer.prepare(body);
         String format = prepared.output().format().wireName();
         Admission<RenderOutput> admission = pool.submit(
                 ctx -> {
@@ -129,7 +124,7 @@ final class RenderHandler implements Handler {
                     throw timedOut(budget);
                 }
                 if (f.error() instanceof InvalidDocumentException e) {
-                    throw ProblemException.invalid(422, e.getMessage(), e.violations());
+                    throw e;
                 }
                 LOG.error("render failed", f.error());
                 throw ProblemException.of(
