@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.render.encode.Encoders;
 import dev.kiln.render.internal.DocumentParser;
 import dev.kiln.render.internal.PreparedDocument;
+import dev.kiln.render.internal.RenderAbortedError;
+import dev.kiln.render.internal.RenderGuard;
 import dev.kiln.render.internal.Violations;
 import dev.kiln.render.lottie.LottieParser;
 import dev.kiln.render.scene.SceneParser;
@@ -34,6 +36,26 @@ public final class RenderEngine implements Renderer {
 
     @Override
     public PreparedRender prepare(JsonNode request) {
+        return prepare(request, CancellationSignal.NONE);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The parse runs inside a {@link RenderGuard} section, so library code stuck in a loop is interrupted once
+     * {@code cancel} fires.
+     */
+    @Override
+    public PreparedRender prepare(JsonNode request, CancellationSignal cancel) {
+        Objects.requireNonNull(cancel, "cancel");
+        try (RenderGuard.Section ignored = RenderGuard.enter(cancel)) {
+            return prepareGuarded(request);
+        } catch (RenderAbortedError e) {
+            throw new RenderCancelledException();
+        }
+    }
+
+    private PreparedRender prepareGuarded(JsonNode request) {
         if (request == null || !request.isObject()) {
             throw InvalidDocumentException.of("", "the body must be a JSON object with 'document' and 'output'");
         }
@@ -56,8 +78,23 @@ public final class RenderEngine implements Renderer {
         return new PreparedRender(doc, output);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Draw and encode run inside a {@link RenderGuard} section: once {@code cancel} fires, the thread is
+     * interrupted, which stops instrumented library code (JSVG) at its next loop iteration.
+     */
     @Override
     public RenderOutput render(PreparedRender prepared, CancellationSignal cancel) {
+        Objects.requireNonNull(cancel, "cancel");
+        try (RenderGuard.Section ignored = RenderGuard.enter(cancel)) {
+            return renderGuarded(prepared, cancel);
+        } catch (RenderAbortedError e) {
+            throw new RenderCancelledException();
+        }
+    }
+
+    private RenderOutput renderGuarded(PreparedRender prepared, CancellationSignal cancel) {
         OutputSpec out = prepared.output();
         double timeMs = out.timeMs() != null
                 ? out.timeMs()

@@ -22,6 +22,17 @@ public interface Renderer {
     PreparedRender prepare(JsonNode request);
 
     /**
+     * Parses and validates a render request, stopping when {@code cancel} fires (parsing a hostile document can
+     * be as costly as drawing it).
+     *
+     * @throws RenderCancelledException when {@code cancel} stopped the parse
+     */
+    default PreparedRender prepare(JsonNode request, CancellationSignal cancel) {
+        cancel.throwIfCancelled();
+        return prepare(request);
+    }
+
+    /**
      * Draws and encodes a prepared render.
      *
      * @param cancel polled between drawing steps; when it reports true the render stops early

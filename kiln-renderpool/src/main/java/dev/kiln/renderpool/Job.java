@@ -16,7 +16,9 @@ final class Job<T> implements Ticket<T>, TaskContext {
         QUEUED,
         RUNNING,
         DROPPED,
-        FINISHED
+        FINISHED,
+        /** Overran its deadline plus grace: its worker was given up on and replaced; the thread may still run it. */
+        ABANDONED
     }
 
     /** A driven ticker is not tied to wall time, so waiters re-read it at least this often (nanoseconds). */
@@ -30,6 +32,7 @@ final class Job<T> implements Ticket<T>, TaskContext {
     // Guarded by the pool's lock.
     State state = State.QUEUED;
     long startedNanos;
+    Thread worker;
 
     private final RenderPool pool;
     private final AtomicReference<Outcome<T>> decided = new AtomicReference<>();

@@ -11,9 +11,19 @@ import java.util.Objects;
  * @param initialServiceTime seed of the service-time estimate for a task of {@link #REFERENCE_COST_UNITS}
  * @param overdueGrace how long past its deadline a running task may take before it counts as overdue (wedged)
  * @param drainTimeout how long {@link RenderPool#close()} waits for queued and running work before interrupting
+ * @param maxAbandoned how many overdue workers may be abandoned (and replaced) while their task still runs; past it
+ *     an overdue render keeps its slot and the pool reports itself not live
+ * @param wedgeLimit how long an abandoned worker may keep running before the pool reports itself not live, so that
+ *     the instance is restarted and the thread stops burning a core
  */
 public record PoolConfig(
-        int workers, int queueCapacity, Duration initialServiceTime, Duration overdueGrace, Duration drainTimeout) {
+        int workers,
+        int queueCapacity,
+        Duration initialServiceTime,
+        Duration overdueGrace,
+        Duration drainTimeout,
+        int maxAbandoned,
+        Duration wedgeLimit) {
 
     /** Cost units of the reference task, in output pixels: the 1200×630 social card of the benchmarks. */
     public static final long REFERENCE_COST_UNITS = 1200L * 630L;
@@ -35,6 +45,12 @@ public record PoolConfig(
 
     /** Default {@link #drainTimeout()}: 30 s, under the usual 30–60 s termination grace of orchestrators. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Default {@link #wedgeLimit()}: 20 s. With the 10 s default budget and 5 s grace, a render stuck in code that
+     * ignores interrupts fails liveness 35 s after it started, and the instance is back, restarted, within 60 s.
+     */
+    public static final Duration DEFAULT_WEDGE_LIMIT = Duration.ofSeconds(20);
 
     /** Default memory budget per render, in bytes: 128 MiB (a 4096×4096 RGBA surface is 64 MiB, plus encoding). */
     public static final long DEFAULT_PER_JOB_BYTES = 128L * 1024 * 1024;
@@ -63,6 +79,30 @@ public record PoolConfig(
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout must not be negative, was " + drainTimeout);
         }
+        if (maxAbandoned < 0 || maxAbandoned > MAX_WORKERS) {
+            throw new IllegalArgumentException(
+                    "maxAbandoned must be between 0 and " + MAX_WORKERS + ", was " + maxAbandoned);
+        }
+        Objects.requireNonNull(wedgeLimit, "wedgeLimit must not be null");
+        if (wedgeLimit.isNegative()) {
+            throw new IllegalArgumentException("wedgeLimit must not be negative, was " + wedgeLimit);
+        }
+    }
+
+    /**
+     * Sizing and timing with the default containment: up to {@code workers} abandoned workers and the
+     * {@link #DEFAULT_WEDGE_LIMIT}.
+     */
+    public PoolConfig(
+            int workers, int queueCapacity, Duration initialServiceTime, Duration overdueGrace, Duration drainTimeout) {
+        this(
+                workers,
+                queueCapacity,
+                initialServiceTime,
+                overdueGrace,
+                drainTimeout,
+                Math.max(0, Math.min(workers, MAX_WORKERS)),
+                DEFAULT_WEDGE_LIMIT);
     }
 
     /**

@@ -18,6 +18,12 @@ public interface PoolListener {
     /** Listener outcome: the task was removed from the queue without running (expired, cancelled, or pool closed). */
     String OUTCOME_DROPPED = "dropped";
 
+    /**
+     * Listener outcome: the task overran its deadline plus grace and its worker was abandoned and replaced; the
+     * thread is left to finish (or to be stopped by a restart) without holding a slot.
+     */
+    String OUTCOME_ABANDONED = "abandoned";
+
     /** A listener that ignores everything. */
     PoolListener NOOP = new PoolListener() {};
 

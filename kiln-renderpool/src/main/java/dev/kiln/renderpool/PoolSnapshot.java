@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param draining whether the pool has stopped admitting
  * @param completed admitted tasks that reached a terminal state (any outcome, including dropped from the queue)
  * @param rejected submissions refused at admission (any reason)
+ * @param abandoned workers given up on because their task overran its deadline plus grace, still running it
+ * @param wedged abandoned workers still running past {@link PoolConfig#wedgeLimit()}, or overdue tasks that could not
+ *     be abandoned because {@link PoolConfig#maxAbandoned()} was reached: either makes the pool not live
  */
 public record PoolSnapshot(
         int workers,
@@ -22,4 +25,6 @@ public record PoolSnapshot(
         Duration ewmaServiceTime,
         boolean draining,
         long completed,
-        long rejected) {}
+        long rejected,
+        int abandoned,
+        int wedged) {}

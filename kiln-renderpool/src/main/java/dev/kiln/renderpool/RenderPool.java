@@ -15,8 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed set of platform worker threads ({@code kiln-render-N}, daemon) behind an explicit bounded wait queue, with
  * admission decided at once: a full queue, a predicted deadline overrun or draining is refused with a
  * {@code retryAfter} instead of queueing work that cannot finish in time. A slot stays busy until its task really
- * returns, even after the waiter got TimedOut or Cancelled; such a task is reported overdue once past its deadline
- * plus grace, and makes the pool not ready.
+ * returns, even after the waiter got TimedOut or Cancelled, until it is past its deadline plus
+ * {@link PoolConfig#overdueGrace()}: then a watchdog ({@code kiln-render-watchdog}) abandons its worker and starts a
+ * replacement, so a render stuck in code that ignores cancellation cannot take capacity away for good. An abandoned
+ * worker that keeps running past {@link PoolConfig#wedgeLimit()}, or an overdue task that cannot be abandoned because
+ * {@link PoolConfig#maxAbandoned()} is reached, makes the pool not {@linkplain #isLive() live}: only a restart stops
+ * a thread that ignores interrupts.
  */
 public final class RenderPool implements AutoCloseable {
 
@@ -36,7 +40,12 @@ public final class RenderPool implements AutoCloseable {
     private final PoolConfig config;
     private final Ticker ticker;
     private final PoolListener listener;
-    private final List<Thread> threads = new ArrayList<>();
+    /** How often the watchdog looks for overdue renders; small against {@link PoolConfig#overdueGrace()}. */
+    static final Duration WATCHDOG_INTERVAL = Duration.ofMillis(100);
+
+    // Workers and replacements; appended under the lock, iterated by close() without it.
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread watchdog;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
@@ -45,6 +54,10 @@ public final class RenderPool implements AutoCloseable {
     // Guarded by lock.
     private final ArrayDeque<Job<?>> queue = new ArrayDeque<>();
     private final List<Job<?>> running = new ArrayList<>();
+    /** Abandoned worker threads still running their task, with the ticker time they were abandoned. */
+    private final java.util.Map<Thread, Long> abandoned = new java.util.HashMap<>();
+
+    private int workerSeq;
     private final ServiceTimeEstimator estimator;
     private long queuedCostUnits;
     private int retiring; // dropped from the queue, listener not yet told: awaitDrained must still wait
@@ -62,24 +75,48 @@ public final class RenderPool implements AutoCloseable {
         this.listener = listener;
         this.estimator =
                 new ServiceTimeEstimator(config.initialServiceTime().toNanos(), PoolConfig.REFERENCE_COST_UNITS);
+        this.watchdog =
+                Thread.ofPlatform().name("kiln-render-watchdog").daemon(true).unstarted(this::watchdogLoop);
     }
 
     /** Creates the pool and starts its {@link PoolConfig#workers()} worker threads. */
     public static RenderPool start(PoolConfig config, Ticker ticker, PoolListener listener) {
+        return start(config, ticker, listener, /* watchdog= */ true);
+    }
+
+    /**
+     * Starts the pool; without the watchdog thread, overdue renders are reclaimed only by explicit
+     * {@link #reclaimOverdue()} calls, which lets tests drive every step.
+     */
+    static RenderPool start(PoolConfig config, Ticker ticker, PoolListener listener, boolean watchdog) {
         RenderPool pool = new RenderPool(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(ticker, "ticker"),
                 Objects.requireNonNull(listener, "listener"));
-        for (int i = 1; i <= config.workers(); i++) {
-            Thread thread = Thread.ofPlatform()
-                    .name("kiln-render-" + i)
-                    .daemon(true)
-                    .priority(WORKER_PRIORITY)
-                    .unstarted(pool::workerLoop);
-            pool.threads.add(thread);
+        List<Thread> workers = new ArrayList<>();
+        pool.lock.lock();
+        try {
+            for (int i = 1; i <= config.workers(); i++) {
+                workers.add(pool.newWorkerLocked());
+            }
+        } finally {
+            pool.lock.unlock();
         }
-        pool.threads.forEach(Thread::start);
+        workers.forEach(Thread::start);
+        if (watchdog) {
+            pool.watchdog.start();
+        }
         return pool;
+    }
+
+    private Thread newWorkerLocked() {
+        Thread thread = Thread.ofPlatform()
+                .name("kiln-render-" + (++workerSeq))
+                .daemon(true)
+                .priority(WORKER_PRIORITY)
+                .unstarted(this::workerLoop);
+        threads.add(thread);
+        return thread;
     }
 
     /**
@@ -172,7 +209,9 @@ public final class RenderPool implements AutoCloseable {
                     Duration.ofNanos(Math.round(estimator.nanosPerUnit() * PoolConfig.REFERENCE_COST_UNITS)),
                     draining,
                     completedCount,
-                    rejectedCount);
+                    rejectedCount,
+                    abandoned.size(),
+                    wedgedLocked(now));
         } finally {
             lock.unlock();
         }
@@ -184,6 +223,19 @@ public final class RenderPool implements AutoCloseable {
         try {
             long now = ticker.nanos();
             return !draining && !loadLocked(now).queueFull() && overdueLocked(now) == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * False once a render has taken capacity away in a way only a restart can undo: an abandoned worker still running
+     * past {@link PoolConfig#wedgeLimit()}, or an overdue render that could not be abandoned. Feeds liveness.
+     */
+    public boolean isLive() {
+        lock.lock();
+        try {
+            return wedgedLocked(ticker.nanos()) == 0;
         } finally {
             lock.unlock();
         }
@@ -226,6 +278,15 @@ public final class RenderPool implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(config.drainTimeout());
+    }
+
+    /**
+     * Like {@link #close()}, but drains for at most {@code drainTimeout}, so that a caller which already spent part
+     * of its shutdown budget waiting (e.g. the HTTP server's drain) stays within it.
+     */
+    public void close(Duration drainTimeout) {
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
         lock.lock();
         try {
             if (closed) {
@@ -238,7 +299,7 @@ public final class RenderPool implements AutoCloseable {
         }
         boolean interrupted = false;
         try {
-            awaitDrained(config.drainTimeout());
+            awaitDrained(drainTimeout);
         } catch (InterruptedException e) {
             // Still shut down, just without waiting any longer; the flag is restored below.
             interrupted = true;
@@ -264,13 +325,17 @@ public final class RenderPool implements AutoCloseable {
         }
         retire(dropped);
         cancelled.forEach(Job::publish);
+        watchdog.interrupt();
         threads.forEach(Thread::interrupt);
+        // One bound for all joins: a wedged worker (daemon) must not hold shutdown for a timeout per thread.
+        long joinDeadline = System.nanoTime() + WORKER_JOIN_TIMEOUT.toNanos();
         for (Thread thread : threads) {
-            if (interrupted) {
+            long left = joinDeadline - System.nanoTime();
+            if (interrupted || left <= 0) {
                 break;
             }
             try {
-                thread.join(WORKER_JOIN_TIMEOUT);
+                thread.join(Duration.ofNanos(left));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -278,6 +343,11 @@ public final class RenderPool implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Worker threads (replacements and abandoned ones included) that are still alive; for tests. */
+    long liveWorkerThreads() {
+        return threads.stream().filter(Thread::isAlive).count();
     }
 
     // ---- package-private hooks for Job ----
@@ -341,7 +411,9 @@ public final class RenderPool implements AutoCloseable {
                 retire(List.of(job));
                 continue;
             }
-            run(job);
+            if (!run(job)) {
+                return; // abandoned while running the task: a replacement already serves the queue
+            }
             if (Thread.interrupted()) {
                 if (stopping) {
                     Thread.currentThread().interrupt();
@@ -380,6 +452,7 @@ public final class RenderPool implements AutoCloseable {
             }
             job.state = Job.State.RUNNING;
             job.startedNanos = now;
+            job.worker = Thread.currentThread();
             running.add(job);
             return job;
         } finally {
@@ -387,7 +460,8 @@ public final class RenderPool implements AutoCloseable {
         }
     }
 
-    private <T> void run(Job<T> job) {
+    /** Runs the task and settles it; returns false when the worker was abandoned meanwhile and must exit. */
+    private <T> boolean run(Job<T> job) {
         long start = job.startedNanos;
         safely(() -> listener.started(start - job.admittedNanos));
         Outcome<T> result;
@@ -398,14 +472,20 @@ public final class RenderPool implements AutoCloseable {
             result = new Outcome.Failed<>(t);
         }
         long end = ticker.nanos();
-        // A value that arrives after the deadline is not delivered, whether or not anyone awaited in time.
-        job.decide(job.isPastDeadline(end) ? new Outcome.TimedOut<>() : result);
-        Outcome<T> outcome = job.outcome();
-        long serviceNanos = Math.max(0, end - start);
-        String name = outcomeName(outcome);
-        safely(() -> listener.finished(serviceNanos, name));
+        Outcome<T> outcome;
         lock.lock();
         try {
+            if (job.state == Job.State.ABANDONED) {
+                // Already settled and replaced by the watchdog; this thread is surplus now.
+                abandoned.remove(Thread.currentThread());
+                return false;
+            }
+            // A value that arrives after the deadline is not delivered, whether or not anyone awaited in time.
+            job.decide(job.isPastDeadline(end) ? new Outcome.TimedOut<>() : result);
+            outcome = job.outcome();
+            long serviceNanos = Math.max(0, end - start);
+            String name = outcomeName(outcome);
+            safely(() -> listener.finished(serviceNanos, name));
             running.remove(job);
             job.state = Job.State.FINISHED;
             completedCount++;
@@ -420,6 +500,69 @@ public final class RenderPool implements AutoCloseable {
             lock.unlock();
         }
         job.publish();
+        return true;
+    }
+
+    // ---- watchdog ----
+
+    private void watchdogLoop() {
+        long intervalNanos = WATCHDOG_INTERVAL.toNanos();
+        while (!stopping) {
+            try {
+                reclaimOverdue();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "render watchdog failed a pass", e);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(intervalNanos);
+        }
+    }
+
+    /**
+     * Abandons the workers of renders past their deadline plus grace and starts a replacement for each, while fewer
+     * than {@link PoolConfig#maxAbandoned()} are abandoned. Called by the watchdog; package-private for tests.
+     */
+    void reclaimOverdue() {
+        List<Job<?>> settled = new ArrayList<>(0);
+        List<Thread> replacements = new ArrayList<>(0);
+        lock.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            long now = ticker.nanos();
+            long grace = config.overdueGrace().toNanos();
+            for (Iterator<Job<?>> it = running.iterator(); it.hasNext(); ) {
+                Job<?> job = it.next();
+                if (now - job.deadlineNanos <= grace || abandoned.size() >= config.maxAbandoned()) {
+                    continue;
+                }
+                it.remove();
+                job.state = Job.State.ABANDONED;
+                abandoned.put(job.worker, now);
+                job.decideTimedOut(); // no-op when the waiter already decided
+                long serviceNanos = Math.max(0, now - job.startedNanos);
+                safely(() -> listener.finished(serviceNanos, PoolListener.OUTCOME_ABANDONED));
+                completedCount++;
+                // Its time measures one hostile document, not the pool: sampled, it would inflate every prediction
+                // and turn healthy requests into 429s after a single hang.
+                estimator.onIgnore();
+                settled.add(job);
+                replacements.add(newWorkerLocked());
+            }
+            signalIfIdleLocked();
+        } finally {
+            lock.unlock();
+        }
+        for (Job<?> job : settled) {
+            LOG.log(
+                    Level.WARNING,
+                    "abandoned render worker {0}: its render overran its deadline by more than {1} ms and ignores"
+                            + " cancellation; a replacement worker takes its place",
+                    job.worker.getName(),
+                    config.overdueGrace().toMillis());
+            job.publish();
+        }
+        replacements.forEach(Thread::start);
     }
 
     // ---- accounting helpers ----
@@ -495,6 +638,20 @@ public final class RenderPool implements AutoCloseable {
                 overdueLocked(now),
                 draining,
                 perUnit);
+    }
+
+    private int wedgedLocked(long now) {
+        long limit = config.wedgeLimit().toNanos();
+        int wedged = 0;
+        for (long at : abandoned.values()) {
+            if (now - at > limit) {
+                wedged++;
+            }
+        }
+        if (abandoned.size() >= config.maxAbandoned()) {
+            wedged += overdueLocked(now); // overdue and cannot be abandoned: capacity lost until a restart
+        }
+        return wedged;
     }
 
     private int overdueLocked(long now) {

@@ -39,7 +39,8 @@ class RenderPoolTest {
         pool = RenderPool.start(
                 new PoolConfig(workers, queueCapacity, ONE_SECOND, Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 ticker,
-                listener);
+                listener,
+                /* watchdog= */ false);
         return pool;
     }
 

@@ -42,7 +42,9 @@ public final class SvgParser implements DocumentParser {
                     "intrinsic size " + width + "x" + height + " exceeds the " + limits.maxDimension()
                             + " px cap (maxDimension)");
         }
-        return JsvgDocument.load(svg, width, height, svgPointer);
+        return SvgSandbox.rasterizer()
+                .load(svg.getBytes(StandardCharsets.UTF_8), width, height)
+                .orElseThrow(() -> InvalidDocumentException.of(svgPointer, "the SVG could not be parsed"));
     }
 
     /** Width and height in px from the root attributes; a missing or non-px side comes from the viewBox. */

@@ -1,4 +1,4 @@
-package dev.kiln.render.svg;
+package dev.kiln.render.svg.jsvg;
 
 import com.github.weisj.jsvg.SVGDocument;
 import com.github.weisj.jsvg.parser.LoaderContext;
@@ -6,13 +6,11 @@ import com.github.weisj.jsvg.parser.SVGLoader;
 import com.github.weisj.jsvg.parser.resources.ResourcePolicy;
 import com.github.weisj.jsvg.view.ViewBox;
 import dev.kiln.render.CancellationSignal;
-import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.internal.PreparedDocument;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A validated SVG drawn by JSVG into Java2D. Holds only the markup: JSVG does not document its parsed tree as
@@ -21,8 +19,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsvgDocument implements PreparedDocument {
     /**
-     * Defence in depth behind {@link SvgPrepass}: never resolve anything outside the document. JSVG only uses
-     * the policy for external references; data URIs are decoded in memory.
+     * Defence in depth behind the pre-pass: never resolve anything outside the document. JSVG only uses the policy
+     * for external references; data URIs are decoded in memory.
      */
     private static final LoaderContext LOADER_CONTEXT = LoaderContext.builder()
             .externalResourcePolicy(ResourcePolicy.DENY_EXTERNAL)
@@ -32,22 +30,13 @@ final class JsvgDocument implements PreparedDocument {
     private final int width;
     private final int height;
 
-    private JsvgDocument(byte[] utf8, int width, int height) {
+    JsvgDocument(byte[] utf8, int width, int height) {
         this.utf8 = utf8;
         this.width = width;
         this.height = height;
     }
 
-    /** Parses once to reject documents JSVG cannot read, at prepare time rather than in a render slot. */
-    static JsvgDocument load(String svg, int width, int height, String pointer) {
-        byte[] utf8 = svg.getBytes(StandardCharsets.UTF_8);
-        if (parse(utf8) == null) {
-            throw InvalidDocumentException.of(pointer, "the SVG could not be parsed");
-        }
-        return new JsvgDocument(utf8, width, height);
-    }
-
-    private static SVGDocument parse(byte[] utf8) {
+    static SVGDocument parse(byte[] utf8) {
         return new SVGLoader().load(new ByteArrayInputStream(utf8), null, LOADER_CONTEXT);
     }
 
