@@ -66,8 +66,10 @@ record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, Ren
                             "KILN_RENDER_QUEUE",
                             s.raw("KILN_RENDER_WORKERS").isPresent() ? 4 * workers : pd.queueCapacity()),
                     pd.initialServiceTime(),
-                    pd.overdueGrace(),
-                    http.drainTimeout());
+                    s.duration("KILN_RENDER_OVERDUE_GRACE", pd.overdueGrace()),
+                    http.drainTimeout(),
+                    workers,
+                    s.duration("KILN_RENDER_WEDGE_LIMIT", PoolConfig.DEFAULT_WEDGE_LIMIT));
             Path home = Path.of(s.string("KILN_HOME", ".kiln"));
             String logFormat = s.string("KILN_LOG_FORMAT", "json");
             if (!logFormat.equals("json") && !logFormat.equals("text")) {

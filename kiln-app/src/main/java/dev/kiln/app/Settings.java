@@ -30,6 +30,8 @@ final class Settings {
             "KILN_RENDER_WORKERS",
             "KILN_RENDER_QUEUE",
             "KILN_RENDER_MEMORY_MB",
+            "KILN_RENDER_OVERDUE_GRACE",
+            "KILN_RENDER_WEDGE_LIMIT",
             "KILN_DB_HOST",
             "KILN_DB_PORT",
             "KILN_DB_NAME",

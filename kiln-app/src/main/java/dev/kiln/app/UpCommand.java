@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -77,8 +78,23 @@ final class UpCommand implements Callable<Integer> {
                             },
                             "kiln-shutdown-hook"));
         }
+        LivenessWatch liveness = new LivenessWatch(wiring.pool::isLive, () -> {
+                    if (!stopping.compareAndSet(false, true)) {
+                        return; // already shutting down
+                    }
+                    LOG.error(
+                            "a render ignores cancellation and has held a thread past KILN_RENDER_WEDGE_LIMIT;"
+                                    + " draining and exiting with code {} to be restarted",
+                            LivenessWatch.EXIT_RESTART);
+                    Duration timeout = config.http().drainTimeout();
+                    wiring.drainAndClose(
+                            timeout.compareTo(LivenessWatch.RESTART_DRAIN) < 0 ? timeout : LivenessWatch.RESTART_DRAIN);
+                    System.exit(LivenessWatch.EXIT_RESTART);
+                })
+                .start();
         printBanner(wiring);
         stopped.await();
+        liveness.close();
         return 0;
     }
 

@@ -13,6 +13,7 @@ import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
@@ -42,6 +43,8 @@ final class Wiring implements AutoCloseable {
             metrics.gauge(MetricNames.RENDER_QUEUE_DEPTH, () -> pool.snapshot().queued());
             metrics.gauge(MetricNames.RENDER_INFLIGHT, () -> pool.snapshot().running());
             metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
+            metrics.gauge(MetricNames.RENDER_ABANDONED, () -> pool.snapshot().abandoned());
+            metrics.gauge(MetricNames.RENDER_WEDGED, () -> pool.snapshot().wedged());
             metrics.gauge(MetricNames.DB_POOL_ACTIVE, () -> database.poolStats().active());
             metrics.gauge(MetricNames.DB_POOL_IDLE, () -> database.poolStats().idle());
             metrics.gauge(
@@ -73,10 +76,23 @@ final class Wiring implements AutoCloseable {
         }
     }
 
-    /** Drains the server, then closes the pool, pause detector and database. */
+    /**
+     * Part of the drain timeout kept for stopping after the wait for in-flight work (Helidon's stop grace, the
+     * pool's worker joins, closing the database), so that shutdown as a whole ends within the drain timeout.
+     */
+    static final Duration STOP_RESERVE = Duration.ofSeconds(2);
+
+    /** Drains the server, then closes the pool, pause detector and database, within the drain timeout. */
     boolean drainAndClose() {
-        boolean drained = server.drainAndStop();
-        pool.close();
+        return drainAndClose(config.http().drainTimeout());
+    }
+
+    /** Drains and closes within {@code budget}: one wait for in-flight work, not one per component. */
+    boolean drainAndClose(Duration budget) {
+        Duration reserve = STOP_RESERVE.compareTo(budget.dividedBy(4)) < 0 ? STOP_RESERVE : budget.dividedBy(4);
+        boolean drained = server.drainAndStop(budget.minus(reserve));
+        // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
+        pool.close(Duration.ZERO);
         pauses.close();
         metrics.close();
         database.close();

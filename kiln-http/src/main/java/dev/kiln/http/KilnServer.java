@@ -124,11 +124,19 @@ public final class KilnServer implements AutoCloseable {
      * @return true when all in-flight work finished within the drain timeout
      */
     public boolean drainAndStop() {
+        return drainAndStop(config.drainTimeout());
+    }
+
+    /**
+     * Like {@link #drainAndStop()}, waiting at most {@code wait} for in-flight work, so that a caller can keep part
+     * of its shutdown budget for what comes after (closing the pool, the database).
+     */
+    public boolean drainAndStop(java.time.Duration wait) {
         draining.set(true);
         pool.beginDrain();
         boolean drained;
         try {
-            drained = pool.awaitDrained(config.drainTimeout());
+            drained = pool.awaitDrained(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;

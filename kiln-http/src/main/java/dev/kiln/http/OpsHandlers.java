@@ -31,9 +31,22 @@ final class OpsHandlers {
         this.openApi = resource("/dev/kiln/http/openapi.json");
     }
 
-    /** Liveness: the process answers. */
+    /**
+     * Liveness: the process answers, and no render has taken a worker in a way only a restart undoes (an abandoned
+     * render still running past the wedge limit, or an overdue one that could not be abandoned). 503 asks an
+     * orchestrator to restart the instance; {@code ./kiln up} restarts itself (docs/capacity-model.md).
+     */
     void healthz(ServerRequest req, ServerResponse res) {
-        json(res, 200, MAPPER.createObjectNode().put("status", "ok"));
+        if (pool.isLive()) {
+            json(res, 200, MAPPER.createObjectNode().put("status", "ok"));
+            return;
+        }
+        PoolSnapshot s = pool.snapshot();
+        ObjectNode body = MAPPER.createObjectNode().put("status", "wedged");
+        body.putArray("reasons")
+                .add("wedged: " + s.wedged() + " render(s) ignore cancellation and hold a thread; restart needed");
+        body.putObject("renderPool").put("abandoned", s.abandoned()).put("wedged", s.wedged());
+        json(res, 503, body);
     }
 
     /** Readiness: false while draining, saturated (queue full) or wedged (a render overran its deadline). */
@@ -58,6 +71,7 @@ final class OpsHandlers {
                 .put("running", s.running())
                 .put("queued", s.queued())
                 .put("overdue", s.overdue())
+                .put("abandoned", s.abandoned())
                 .put("ewmaServiceMs", s.ewmaServiceTime().toNanos() / 1e6);
         json(res, ready ? 200 : 503, body);
     }

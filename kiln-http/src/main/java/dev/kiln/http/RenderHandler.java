@@ -76,7 +76,13 @@ final class RenderHandler implements Handler {
             throw reject(early.get().reason(), early.get().retryAfter());
         }
         JsonNode body = bodies.read(req);
-        PreparedRender prepared = renderer.prepare(body);
+        PreparedRender prepared;
+        try {
+            // Parsing a hostile document can loop like drawing one: the budget bounds it too.
+            prepared = renderer.prepare(body, () -> ticker.nanos() - deadline >= 0);
+        } catch (RenderCancelledException e) {
+            throw timedOut(budget);
+        }
         String format = prepared.output().format().wireName();
         Admission<RenderOutput> admission = pool.submit(
                 ctx -> {

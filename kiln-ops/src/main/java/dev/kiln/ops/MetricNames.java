@@ -22,6 +22,10 @@ public final class MetricNames {
     public static final String RENDER_INFLIGHT = "kiln.render.inflight";
     /** Gauge: running renders that have passed their deadline and are being cancelled. */
     public static final String RENDER_OVERDUE = "kiln.render.overdue";
+    /** Gauge: render workers abandoned (and replaced) because their render ignored cancellation, still running. */
+    public static final String RENDER_ABANDONED = "kiln.render.abandoned";
+    /** Gauge: abandoned renders past the wedge limit, or overdue ones beyond the abandon cap; nonzero fails liveness. */
+    public static final String RENDER_WEDGED = "kiln.render.wedged";
     /** Counter of renders refused before they ran; tag {@link #TAG_REASON}. */
     public static final String RENDER_REJECTIONS = "kiln.render.rejections";
     /** Timer of render execution, excluding queue wait; tag {@link #TAG_FORMAT}. */
@@ -89,6 +93,8 @@ public final class MetricNames {
             RENDER_QUEUE_DEPTH,
             RENDER_INFLIGHT,
             RENDER_OVERDUE,
+            RENDER_ABANDONED,
+            RENDER_WEDGED,
             RENDER_REJECTIONS,
             RENDER_DURATION,
             RENDER_QUEUE_WAIT,
