@@ -129,9 +129,9 @@ final class SvgPrepass {
     }
 
     /**
-     * A negative blur is an error in SVG, and JSVG's kernel sizing loops for ever on one (its sum of the normal
-     * density never reaches one half); so does {@code -0}. Refused here with a clear 422; the render guard stops
-     * whatever slips past this check.
+     * A negative blur is an error in SVG, and JSVG's kernel sizing (2.0.0 and 2.1.0 alike) loops for ever on one: its
+     * sum of the normal density never reaches one half. Refused here with a clear 422 ({@code -0} is zero and fine);
+     * the render guard stops whatever slips past this check.
      */
     private static void checkStdDeviation(String where, String value, String pointer) {
         String[] parts = NUMBER_LIST_SEPARATOR.split(value.strip());
@@ -142,7 +142,7 @@ final class SvgPrepass {
             } catch (NumberFormatException e) {
                 v = Double.NaN;
             }
-            if (!Double.isFinite(v) || v < 0 || part.startsWith("-")) {
+            if (!Double.isFinite(v) || v < 0) {
                 throw InvalidDocumentException.of(
                         pointer,
                         where + " must be one or two finite numbers >= 0, was '" + abbreviate(value.strip())

@@ -3,6 +3,7 @@ package dev.kiln.render.svg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.render.CancellationSignal;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderCancelledException;
 import dev.kiln.render.RenderEngine;
@@ -48,11 +49,18 @@ class SvgSandboxTest {
     }
 
     @Test
-    void negativeZeroBlurIsRefusedToo() {
+    void tinyNegativeBlurIsRefusedButNegativeZeroIsZero() {
         RenderEngine engine = RenderEngine.create(RenderLimits.defaults());
-        var request = dev.kiln.render.engine.Requests.svg(NEGATIVE_BLUR.replace("-50", "-0"));
 
-        assertThatThrownBy(() -> engine.prepare(request)).isInstanceOf(InvalidDocumentException.class);
+        assertThatThrownBy(() ->
+                        engine.prepare(dev.kiln.render.engine.Requests.svg(NEGATIVE_BLUR.replace("-50", "-1e-9"))))
+                .isInstanceOf(InvalidDocumentException.class);
+        var zero = engine.prepare(dev.kiln.render.engine.Requests.svg(NEGATIVE_BLUR.replace("-50", "-0")));
+        assertThat(engine.render(zero, CancellationSignal.NONE).bytes()).isNotEmpty();
+        assertThatThrownBy(
+                        () -> engine.prepare(dev.kiln.render.engine.Requests.svg(NEGATIVE_BLUR.replace("-50", "5 -2"))))
+                .as("either of the two numbers")
+                .isInstanceOf(InvalidDocumentException.class);
     }
 
     /** Validation is never the only defence: straight to JSVG, past the pre-pass, the hang must still stop. */
