@@ -9,6 +9,7 @@ import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.render.RenderEngine;
+import dev.kiln.render.Renderer;
 import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
 import dev.kiln.renderpool.RenderPool;
@@ -26,14 +27,14 @@ final class Wiring implements AutoCloseable {
     final RenderPool pool;
     final KilnServer server;
 
-    private Wiring(KilnConfig config) {
+    private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
         this.database = openDatabase(config);
         try {
             this.apiKeys = new ApiKeys(database.dataSource());
             this.metrics = new Metrics();
             this.pauses = new PauseDetector(metrics.registry()).start();
-            RenderEngine engine = RenderEngine.create(config.limits());
+            Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
                 @Override
                 public void started(long queuedNanos) {
@@ -65,7 +66,12 @@ final class Wiring implements AutoCloseable {
     }
 
     static Wiring start(KilnConfig config) {
-        return new Wiring(config);
+        return new Wiring(config, null);
+    }
+
+    /** Starts with another renderer in place of the engine; tests use it to stand in for a render that wedges. */
+    static Wiring start(KilnConfig config, Renderer renderer) {
+        return new Wiring(config, java.util.Objects.requireNonNull(renderer, "renderer"));
     }
 
     static Database openDatabase(KilnConfig config) {
