@@ -10,6 +10,7 @@ import dev.kiln.render.internal.Violations;
 import dev.kiln.render.lottie.LottieParser;
 import dev.kiln.render.scene.SceneParser;
 import dev.kiln.render.svg.SvgParser;
+import dev.kiln.render.svg.SvgSandbox;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,7 @@ public final class RenderEngine implements Renderer {
 
     /** Creates an engine enforcing {@code limits}. */
     public static RenderEngine create(RenderLimits limits) {
+        SvgSandbox.warmUp(); // loads the sandboxed JSVG off the request path
         return new RenderEngine(limits);
     }
 

@@ -77,6 +77,42 @@ public final class InterruptingClassLoader extends ClassLoader {
         return defineClass(name, rewritten, 0, rewritten.length);
     }
 
+    /**
+     * Loads and initializes every class under {@code resourcePrefix} (e.g. {@code com/github/weisj/jsvg/}) of the jar
+     * that holds {@code anchorResource}, so that no class of the library is first initialized inside a render that
+     * may be interrupted: an initializer aborted by a checkpoint would leave its class unusable for the process. Call
+     * it on a thread that no render guard interrupts. Returns the number of classes initialized.
+     */
+    public int initializeAll(String anchorResource, String resourcePrefix) {
+        java.net.URL url = getParent().getResource(anchorResource);
+        if (url == null || !url.getProtocol().equals("jar")) {
+            return 0;
+        }
+        String spec = url.getPath(); // file:/…/jsvg.jar!/com/…
+        String jarPath = spec.substring("file:".length(), spec.indexOf("!/"));
+        int count = 0;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+                java.net.URLDecoder.decode(jarPath, java.nio.charset.StandardCharsets.UTF_8))) {
+            for (var entries = jar.entries(); entries.hasMoreElements(); ) {
+                String entry = entries.nextElement().getName();
+                if (!entry.startsWith(resourcePrefix) || !entry.endsWith(".class")) {
+                    continue;
+                }
+                String className =
+                        entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+                try {
+                    Class.forName(className, true, this);
+                    count++;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // Classes that need an optional dependency cannot be used by any render either.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + jarPath, e);
+        }
+        return count;
+    }
+
     /** Whether {@code className} is loaded (and rewritten) by this loader rather than its parent. */
     public boolean isInstrumented(String className) {
         for (String prefix : prefixes) {
@@ -102,7 +138,11 @@ public final class InterruptingClassLoader extends ClassLoader {
     /** Returns {@code classBytes} with a checkpoint before every branch and switch and at every method's entry. */
     byte[] instrument(byte[] classBytes) {
         ClassModel model = classFile.parse(classBytes);
-        return classFile.transformClass(model, ClassTransform.transformingMethodBodies(new CheckpointTransform()));
+        // Static initializers are bounded and run once; aborting one would poison its class for the process.
+        return classFile.transformClass(
+                model,
+                ClassTransform.transformingMethodBodies(
+                        m -> !m.methodName().equalsString("<clinit>"), new CheckpointTransform()));
     }
 
     /** Plants the calls; stateless apart from the per-method entry flag the API gives each transform. */

@@ -1,8 +1,12 @@
 package dev.kiln.render.svg;
 
 import dev.kiln.render.internal.InterruptingClassLoader;
+import dev.kiln.render.internal.RenderAbortedError;
 import dev.kiln.render.internal.SvgRasterizer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Holds the one JSVG {@link SvgRasterizer}, loaded through an {@link InterruptingClassLoader} so that every loop in
@@ -14,26 +18,59 @@ public final class SvgSandbox {
     static final List<String> SANDBOXED_PACKAGES = List.of("com.github.weisj.jsvg.", "dev.kiln.render.svg.jsvg.");
 
     private static final String RASTERIZER = "dev.kiln.render.svg.jsvg.JsvgRasterizer";
+    private static final String DOCUMENT = "dev.kiln.render.svg.jsvg.JsvgDocument";
+
+    private static final CompletableFuture<SvgRasterizer> READY = new CompletableFuture<>();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private SvgSandbox() {}
 
-    /** The sandboxed JSVG rasterizer, created on first use. */
-    public static SvgRasterizer rasterizer() {
-        return Holder.RASTERIZER_INSTANCE;
+    /**
+     * Starts loading the sandbox in the background ({@code kiln-jsvg-init}); the render engine calls it when it is
+     * created, so the first SVG request does not pay for it.
+     */
+    public static void warmUp() {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().name("kiln-jsvg-init").daemon(true).start(() -> {
+                try {
+                    READY.complete(create());
+                } catch (Throwable t) {
+                    READY.completeExceptionally(t);
+                }
+            });
+        }
     }
 
-    private static final class Holder {
-        static final SvgRasterizer RASTERIZER_INSTANCE = create();
-
-        private static SvgRasterizer create() {
-            ClassLoader parent = SvgSandbox.class.getClassLoader();
-            InterruptingClassLoader loader = new InterruptingClassLoader("kiln-jsvg", parent, SANDBOXED_PACKAGES);
-            try {
-                return (SvgRasterizer)
-                        Class.forName(RASTERIZER, true, loader).getConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot load the sandboxed SVG rasterizer", e);
-            }
+    /**
+     * The sandboxed JSVG rasterizer, waiting for {@link #warmUp()} if it is still loading. Loading happens on a
+     * thread of its own, never on a render thread that a guard may interrupt.
+     *
+     * @throws RenderAbortedError when the caller is interrupted (its render was cancelled) while waiting
+     */
+    public static SvgRasterizer rasterizer() {
+        warmUp();
+        try {
+            return READY.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderAbortedError();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot load the sandboxed SVG rasterizer", e.getCause());
         }
+    }
+
+    private static SvgRasterizer create() throws ReflectiveOperationException {
+        return createIn(
+                new InterruptingClassLoader("kiln-jsvg", SvgSandbox.class.getClassLoader(), SANDBOXED_PACKAGES));
+    }
+
+    /** Initializes every sandboxed class in {@code loader}, then creates the rasterizer; package-private for tests. */
+    static SvgRasterizer createIn(InterruptingClassLoader loader) throws ReflectiveOperationException {
+        // Every JSVG class is initialized here, where no guard interrupts: an aborted initializer would poison its
+        // class, and with it every later SVG render of the process.
+        loader.initializeAll("com/github/weisj/jsvg/SVGDocument.class", "com/github/weisj/jsvg/");
+        Class.forName(DOCUMENT, true, loader);
+        return (SvgRasterizer)
+                Class.forName(RASTERIZER, true, loader).getConstructor().newInstance();
     }
 }

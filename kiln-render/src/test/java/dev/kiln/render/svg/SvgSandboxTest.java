@@ -98,4 +98,54 @@ class SvgSandboxTest {
         assertThatThrownBy(() -> engine.render(prepared, () -> true)).isInstanceOf(RenderCancelledException.class);
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
+
+    /**
+     * Regression: a render interrupted while a sandboxed class was first being initialized aborted its static
+     * initializer (a checkpoint in a method it calls) and left the class unusable for every later render of the
+     * process. The sandbox initializes every class up front, on a thread no guard interrupts.
+     */
+    @Test
+    void anInterruptedRenderCannotPoisonASandboxedClass() throws Exception {
+        String document = "dev.kiln.render.svg.jsvg.JsvgDocument";
+        InterruptingClassLoader unprepared = newLoader();
+        assertThat(onInterruptedThread(() -> Class.forName(document, true, unprepared)))
+                .as("the hazard: an initializer that calls instrumented code, on an interrupted thread")
+                .isInstanceOf(dev.kiln.render.internal.RenderAbortedError.class);
+        assertThatThrownBy(() -> Class.forName(document, true, unprepared))
+                .as("...leaves the class unusable for good")
+                .isInstanceOf(NoClassDefFoundError.class);
+
+        InterruptingClassLoader prepared = newLoader();
+        var rasterizer = SvgSandbox.createIn(prepared);
+        byte[] svg = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'><rect width='4' height='4'/></svg>"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(onInterruptedThread(() -> Class.forName(document, true, prepared)))
+                .isNull();
+        assertThat(onInterruptedThread(() -> rasterizer.load(svg, 4, 4)))
+                .isInstanceOf(dev.kiln.render.internal.RenderAbortedError.class);
+
+        PreparedDocument doc = rasterizer.load(svg, 4, 4).orElseThrow();
+        assertThat(doc.draw(4, 4, 0, CancellationSignal.NONE).getRGB(2, 2)).isEqualTo(0xFF000000);
+    }
+
+    private static InterruptingClassLoader newLoader() {
+        return new InterruptingClassLoader(
+                "kiln-jsvg-test", SvgSandbox.class.getClassLoader(), SvgSandbox.SANDBOXED_PACKAGES);
+    }
+
+    /** Runs {@code action} on a thread whose interrupt flag is set; returns what it threw, or null. */
+    private static Throwable onInterruptedThread(java.util.concurrent.Callable<?> action) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        action.call();
+                        return (Throwable) null;
+                    } catch (Throwable t) {
+                        return t;
+                    } finally {
+                        Thread.interrupted();
+                    }
+                })
+                .get(30, TimeUnit.SECONDS);
+    }
 }
