@@ -57,6 +57,7 @@ final class SvgPrepass {
             r = FACTORY.createXMLStreamReader(new StringReader(svg));
             RootSize root = null;
             boolean inStyle = false;
+            DashBudget dashes = new DashBudget();
             while (r.hasNext()) {
                 int event = r.next();
                 switch (event) {
@@ -83,6 +84,14 @@ final class SvgPrepass {
                                     r.getAttributeValue(null, "width"),
                                     r.getAttributeValue(null, "height"),
                                     r.getAttributeValue(null, "viewBox"));
+                            viewport(dashes, root);
+                        }
+                        XMLStreamReader element = r;
+                        dashes.shape(name, a -> element.getAttributeValue(null, a));
+                        dashes.dashArray(r.getAttributeValue(null, "stroke-dasharray"));
+                        String style = r.getAttributeValue(null, "style");
+                        if (style != null) {
+                            dashes.css(style);
                         }
                         for (int i = 0; i < r.getAttributeCount(); i++) {
                             checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer);
@@ -93,6 +102,7 @@ final class SvgPrepass {
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> {
                         if (inStyle) {
                             checkCss("<style>", r.getText(), pointer);
+                            dashes.css(r.getText());
                         }
                     }
                     default -> {
@@ -103,6 +113,7 @@ final class SvgPrepass {
             if (root == null) {
                 throw InvalidDocumentException.of(pointer, "no <svg> root element");
             }
+            dashes.check(pointer);
             return root;
         } catch (XMLStreamException e) {
             throw InvalidDocumentException.of(pointer, "malformed XML: " + firstLine(e.getMessage()));
@@ -112,6 +123,21 @@ final class SvgPrepass {
                     r.close();
                 } catch (XMLStreamException ignored) {
                     // nothing to release beyond the in-memory reader
+                }
+            }
+        }
+    }
+
+    /** Percent lengths resolve against the viewBox when there is one, else the root's size, else 100 × 100. */
+    private static void viewport(DashBudget dashes, RootSize root) {
+        if (root.viewBox() != null) {
+            String[] vb = root.viewBox().strip().split("[\\s,]+");
+            if (vb.length == 4) {
+                try {
+                    dashes.viewport(Math.abs(Double.parseDouble(vb[2])), Math.abs(Double.parseDouble(vb[3])));
+                    return;
+                } catch (NumberFormatException e) {
+                    // the parser reports a bad viewBox; keep the default base
                 }
             }
         }
@@ -134,6 +160,9 @@ final class SvgPrepass {
      * the render guard stops whatever slips past this check.
      */
     private static void checkStdDeviation(String where, String value, String pointer) {
+        if (value.isBlank()) {
+            return; // absent or empty means 0: no blur
+        }
         String[] parts = NUMBER_LIST_SEPARATOR.split(value.strip());
         for (String part : parts) {
             double v;
