@@ -87,7 +87,9 @@ class PauseDetectorTest {
 
     @Test
     void threadSamplesUntilClosed() throws InterruptedException {
-        CountDownLatch sampled = new CountDownLatch(3);
+        // The sleeper runs before each sample is recorded, so its fourth call proves three samples were recorded
+        // (regression: counting three calls let close() interrupt the third sample before it was recorded).
+        CountDownLatch sampled = new CountDownLatch(4);
         PauseDetector d = new PauseDetector(registry, INTERVAL, WINDOW, nanos::get, duration -> {
             nanos.addAndGet(duration.toNanos() + 1_000_000);
             sampled.countDown();
@@ -96,7 +98,7 @@ class PauseDetectorTest {
 
         d.start();
         assertThat(sampled.await(30, TimeUnit.SECONDS))
-                .as("sampled three times")
+                .as("sampled three times and began a fourth")
                 .isTrue();
         assertThatThrownBy(d::start).isInstanceOf(IllegalStateException.class);
         d.close();
