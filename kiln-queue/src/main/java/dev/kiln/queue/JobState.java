@@ -1,0 +1,49 @@
+package dev.kiln.queue;
+
+import java.util.Locale;
+
+/**
+ * Where a job is in its life, after River's model; each constant names the component that moves a job into it.
+ *
+ * <pre>
+ *   enqueue ──► AVAILABLE ──claim──► RUNNING ──► COMPLETED
+ *   enqueue ──► SCHEDULED ──claim once run_at passed──┘  │
+ *               RETRYABLE ◄──failure with attempts left───┤──► DISCARDED (attempts spent, permanent, lease lost last)
+ *                   └──claim once backoff passed──► RUNNING├──► CANCELLED (cancel requested)
+ *   AVAILABLE ◄── rescuer (lease expired) · worker shutdown (released)
+ * </pre>
+ */
+public enum JobState {
+    /** Waiting to run now. Entered from {@code JobQueue.enqueue}, the {@code Rescuer} and a draining {@code Worker}. */
+    AVAILABLE,
+    /** Waiting for its {@code runAt}. Entered from {@code JobQueue.enqueue}; a claim takes it once the time passed. */
+    SCHEDULED,
+    /** Claimed and leased by one worker. Entered only from the {@code Worker}'s claim. */
+    RUNNING,
+    /** Failed with attempts left, waiting out its backoff. Entered from the {@code Worker} (failure or timeout). */
+    RETRYABLE,
+    /** Finished successfully. Entered from the {@code Worker} (batched completion or the handler's own transaction). */
+    COMPLETED,
+    /** Cancelled. Entered from {@code JobQueue.cancel} (when waiting) or the {@code Worker} (when running). */
+    CANCELLED,
+    /**
+     * The dead-letter state, with the last error kept. Entered from the {@code Worker} (attempts spent or a {@link
+     * PermanentJobFailure}) or the {@code Rescuer} (the lease of the last attempt expired).
+     */
+    DISCARDED;
+
+    /** The value stored in {@code kiln_queue_jobs.state}. */
+    public String sql() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the job is finished for good (and counts no more against its tenant's quota). */
+    public boolean isFinished() {
+        return this == COMPLETED || this == CANCELLED || this == DISCARDED;
+    }
+
+    /** The state stored as {@code value}. */
+    public static JobState fromSql(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}
