@@ -88,9 +88,21 @@ final class Notifier implements AutoCloseable {
                     log.warn("LISTEN connection failed ({}); workers poll until it is back", e.toString());
                     failing = true;
                 }
+                pause();
+            }
+        }
+    }
+
+    /** Waits {@link #RECONNECT_DELAY}, or less if {@link #close()} is called meanwhile. */
+    private void pause() {
+        synchronized (lifecycle) {
+            long end = System.nanoTime() + RECONNECT_DELAY.toNanos();
+            long left;
+            while (running && (left = end - System.nanoTime()) > 0) {
                 try {
-                    Thread.sleep(RECONNECT_DELAY);
-                } catch (InterruptedException ie) {
+                    lifecycle.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                     return;
                 }
             }
@@ -110,11 +122,13 @@ final class Notifier implements AutoCloseable {
             running = false;
             t = thread;
             thread = null;
+            lifecycle.notifyAll();
         }
         if (t == null) {
             return;
         }
-        t.interrupt();
+        // No interrupt: the loop sees the flag within one LISTEN_WAIT, and an interrupt in the middle of pgjdbc's
+        // I/O would only break the pooled connection.
         try {
             t.join(LISTEN_WAIT.multipliedBy(10));
         } catch (InterruptedException e) {
