@@ -120,6 +120,11 @@ public final class Worker implements AutoCloseable {
         return busy.get();
     }
 
+    /** Whether the worker has stopped claiming for good (it is draining or closed). */
+    boolean stoppedClaiming() {
+        return !claiming && !fetcher.isAlive();
+    }
+
     // ---- claim loop ----
 
     private void claimLoop() {
