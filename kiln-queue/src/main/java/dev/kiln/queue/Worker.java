@@ -446,8 +446,9 @@ public final class Worker implements AutoCloseable {
         for (RunningJob job : jobs) {
             Boolean cancelRequested = held.get(job.id());
             if (cancelRequested == null) {
-                // Rescued (or finished) behind our back: stop the handler; the fencing token refuses its reports.
-                if (job.undecided() && job.decide()) {
+                // Rescued behind our back: stop the handler; the fencing token refuses its reports. (A job the
+                // handler completed in its own transaction is not held either, but it is finished, not lost.)
+                if (!job.completedInTx() && job.undecided() && job.decide()) {
                     job.cancel(JobContext.CancelReason.LEASE_LOST);
                     live.remove(job.id());
                     lost++;
