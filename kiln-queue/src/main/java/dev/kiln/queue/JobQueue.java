@@ -294,11 +294,12 @@ public final class JobQueue implements AutoCloseable {
         return w;
     }
 
-    /** The maintenance services of this queue, not yet scheduled; {@link Maintenance#start()} schedules them. */
+    /**
+     * The maintenance services of this queue, not yet scheduled: {@link Maintenance#start()} schedules them, and
+     * each can also be run once on demand.
+     */
     public Maintenance maintenance() {
-        Maintenance m = new Maintenance(this);
-        started.add(m);
-        return m;
+        return new Maintenance(this);
     }
 
     /** Stops every worker (draining it) and maintenance started from this queue, then the LISTEN connection. */
@@ -332,6 +333,10 @@ public final class JobQueue implements AutoCloseable {
 
     Notifier notifier() {
         return notifier;
+    }
+
+    void remember(AutoCloseable c) {
+        started.add(c);
     }
 
     void forget(AutoCloseable c) {

@@ -3,14 +3,16 @@ package dev.kiln.queue;
 import java.util.Locale;
 
 /**
- * Where a job is in its life, after River's model; each constant names the component that moves a job into it.
+ * Where a job is in its life, after River's model; each constant names the component that moves a job into it. See
+ * docs/queue.md for the diagram.
  *
  * <pre>
- *   enqueue ──► AVAILABLE ──claim──► RUNNING ──► COMPLETED
- *   enqueue ──► SCHEDULED ──claim once run_at passed──┘  │
- *               RETRYABLE ◄──failure with attempts left───┤──► DISCARDED (attempts spent, permanent, lease lost last)
- *                   └──claim once backoff passed──► RUNNING├──► CANCELLED (cancel requested)
- *   AVAILABLE ◄── rescuer (lease expired) · worker shutdown (released)
+ * enqueue ─► AVAILABLE ─┐                      ┌─► COMPLETED   (worker: handler returned, or its tx completed)
+ * enqueue ─► SCHEDULED ─┼─ claim ─► RUNNING ───┼─► RETRYABLE   (worker: failure or timeout, attempts left)
+ *            RETRYABLE ─┘  (worker)            ├─► DISCARDED   (worker: attempts spent / permanent; rescuer)
+ *                                              └─► CANCELLED   (worker: cancel requested; rescuer)
+ *   AVAILABLE ◄── rescuer (lease expired) · worker shutdown (released, attempt refunded)
+ *   AVAILABLE / SCHEDULED / RETRYABLE ──► CANCELLED (JobQueue.cancel)
  * </pre>
  */
 public enum JobState {

@@ -58,6 +58,7 @@ public final class Maintenance implements AutoCloseable {
         schedule(RESCUER, config.rescuerInterval(), this::rescue);
         schedule(RETENTION, config.retentionInterval(), this::prune);
         schedule(VACUUM, config.vacuumInterval(), () -> vacuum() ? 1 : 0);
+        queue.remember(this);
         return this;
     }
 

@@ -25,7 +25,6 @@ final class Sql {
                 INSERT INTO kiln_queue_tenants AS t (tenant, pending, quota)
                 SELECT tenant, count(*), ? FROM req GROUP BY tenant ORDER BY tenant
                 ON CONFLICT (tenant) DO UPDATE SET pending = t.pending + excluded.pending, quota = excluded.quota
-                RETURNING t.tenant
             )
             INSERT INTO kiln_queue_jobs (kind, tenant, payload, priority, state, max_attempts, run_at, timeout_ms,
                                          created_at)
@@ -85,7 +84,7 @@ final class Sql {
                        LIMIT a.share) j
             ),
             picked AS (
-                SELECT id FROM candidates, params p ORDER BY priority, rn, last_served, id LIMIT (SELECT n FROM params)
+                SELECT id FROM candidates ORDER BY priority, rn, last_served, id LIMIT (SELECT n FROM params)
             ),
             claimed AS (
                 UPDATE kiln_queue_jobs j

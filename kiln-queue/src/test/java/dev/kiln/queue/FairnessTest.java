@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +22,18 @@ class FairnessTest {
 
     @RegisterExtension
     static final QueueDatabase db = new QueueDatabase();
+
+    private final List<JobQueue> queues = new ArrayList<>();
+
+    private JobQueue track(JobQueue q) {
+        queues.add(q);
+        return q;
+    }
+
+    @AfterEach
+    void closeQueues() {
+        queues.forEach(JobQueue::close);
+    }
 
     private static List<JobRequest> jobs(String kind, String tenant, int n, Priority p) {
         List<JobRequest> out = new ArrayList<>(n);
@@ -32,7 +45,7 @@ class FairnessTest {
 
     @Test
     void oneTenantsBacklogDoesNotDelayAnotherTenantsSingleJob() throws Exception {
-        JobQueue queue = JobQueue.create(db.dataSource());
+        JobQueue queue = track(JobQueue.create(db.dataSource()));
         AtomicInteger started = new AtomicInteger();
         Map<Long, Integer> startOrder = new ConcurrentHashMap<>();
         int concurrency = 4;
@@ -56,7 +69,7 @@ class FairnessTest {
 
     @Test
     void interactiveJobsAreClaimedBeforeBatchJobs() throws Exception {
-        JobQueue queue = JobQueue.create(db.dataSource());
+        JobQueue queue = track(JobQueue.create(db.dataSource()));
         db.enqueue(queue, jobs("prio", "tenant-p", 50, Priority.BATCH));
         List<Long> interactive = db.enqueue(queue, jobs("prio", "tenant-p", 3, Priority.INTERACTIVE));
         List<Long> order = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -69,7 +82,7 @@ class FairnessTest {
 
     @Test
     void roundRobinAcrossTenantsWithinOneClaim() throws SQLException {
-        JobQueue queue = JobQueue.create(db.dataSource());
+        JobQueue queue = track(JobQueue.create(db.dataSource()));
         db.enqueue(queue, jobs("rr", "rr-a", 30, Priority.BATCH));
         db.enqueue(queue, jobs("rr", "rr-b", 30, Priority.BATCH));
         db.enqueue(queue, jobs("rr", "rr-c", 2, Priority.BATCH));
@@ -91,7 +104,7 @@ class FairnessTest {
 
     @Test
     void theClaimStaysIndexDrivenWithTenThousandWaitingJobs() throws SQLException {
-        JobQueue queue = JobQueue.create(db.dataSource());
+        JobQueue queue = track(JobQueue.create(db.dataSource()));
         for (int i = 0; i < 5; i++) {
             db.enqueue(queue, jobs("big", "big-a", 2_000, Priority.BATCH));
         }
