@@ -40,7 +40,9 @@ final class Sql {
      * Claim up to n jobs, fairly across tenants. Parameters: now, kinds (text[]), n, lease_until, worker.
      *
      * <ol>
-     *   <li>{@code active}: tenants with unfinished jobs, each given a share of {@code ceil(n / tenants)}.
+     *   <li>{@code ready}: tenants with a due job of these kinds (two index probes each); {@code active} gives each
+     *       a share of {@code min(n, ceil(2n / ready tenants))}, so at most about 2n rows are locked and a claim is full
+     *       unless more than half the ready tenants have fewer jobs than their share.
      *   <li>{@code candidates}: per tenant, its oldest due interactive jobs, then batch jobs, at most its share, each
      *       a short range scan of {@code kiln_queue_jobs_waiting_idx}, locked {@code FOR UPDATE SKIP LOCKED} so
      *       concurrent claimers take different rows instead of waiting; numbered per tenant ({@code rn}).
@@ -54,11 +56,24 @@ final class Sql {
             WITH params AS MATERIALIZED (
                 SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n
             ),
-            active AS (
-                SELECT t.tenant, t.last_served,
-                       ceil(p.n::numeric / count(*) OVER ())::int AS share
+            ready AS (
+                SELECT t.tenant, t.last_served
                   FROM kiln_queue_tenants t, params p
                  WHERE t.pending > 0
+                   -- Scalar subqueries with ORDER BY, not EXISTS: the planner strips ORDER BY from EXISTS and may
+                   -- then pick a sequential scan; this way each probe is one step down the waiting index.
+                   AND ((SELECT id FROM kiln_queue_jobs
+                          WHERE tenant = t.tenant AND priority = 0 AND run_at <= p.now AND kind = ANY (p.kinds)
+                            AND state IN ('available', 'scheduled', 'retryable')
+                          ORDER BY run_at, id LIMIT 1) IS NOT NULL
+                        OR (SELECT id FROM kiln_queue_jobs
+                             WHERE tenant = t.tenant AND priority = 1 AND run_at <= p.now AND kind = ANY (p.kinds)
+                               AND state IN ('available', 'scheduled', 'retryable')
+                             ORDER BY run_at, id LIMIT 1) IS NOT NULL)
+            ),
+            active AS (
+                SELECT r.tenant, r.last_served, least(p.n, ceil(2.0 * p.n / count(*) OVER ())::int) AS share
+                  FROM ready r, params p
             ),
             candidates AS (
                 SELECT j.id, j.priority, a.last_served,

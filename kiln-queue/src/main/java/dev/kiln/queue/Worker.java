@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class Worker implements AutoCloseable {
     private final IntSupplier capacity;
     private final Executor executor;
     private final Wakeup wakeup = new Wakeup();
-    /** Claimed jobs whose outcome is not yet stored; the heartbeat extends all of them. */
+    /** Claimed jobs whose outcome is not yet stored; the heartbeat extends those still undecided. */
     private final Map<Long, RunningJob> live = new ConcurrentHashMap<>();
     /** Handlers running now, including any still running after a timeout or release. */
     private final AtomicInteger busy = new AtomicInteger();
@@ -371,6 +372,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private void flush(List<RunningJob> batch) {
+        batch.sort(Comparator.comparingLong(RunningJob::id));
         List<Report> reports = new ArrayList<>(batch.size());
         for (RunningJob j : batch) {
             reports.add(Report.completed(j.claim));
@@ -422,10 +424,19 @@ public final class Worker implements AutoCloseable {
     }
 
     private void extendLeases(Instant now) {
-        List<RunningJob> jobs = List.copyOf(live.values());
+        // Only undecided jobs: a decided one is about to be stored by its decider, and leaving it out means no
+        // two of this worker's multi-row statements ever lock the same rows (in possibly different orders).
+        List<RunningJob> jobs = new ArrayList<>();
+        for (RunningJob j : live.values()) {
+            if (j.undecided()) {
+                jobs.add(j);
+            }
+        }
         if (jobs.isEmpty()) {
             return;
         }
+        // Rows are then locked in id order whichever statement locks them.
+        jobs.sort(Comparator.comparingLong(RunningJob::id));
         long[] ids = new long[jobs.size()];
         long[] tokens = new long[jobs.size()];
         for (int i = 0; i < ids.length; i++) {
