@@ -84,8 +84,17 @@ class MaintenanceTest {
         JobQueue queue = JobQueue.create(db.dataSource());
         finished("vac", "completed", 3_000, Instant.now());
         // Every claim, heartbeat and completion is an UPDATE: each leaves a dead tuple behind.
-        db.update("UPDATE kiln_queue_jobs SET progress = 1 WHERE tenant = 'vac'");
-        db.update("UPDATE kiln_queue_jobs SET progress = 2 WHERE tenant = 'vac'");
+        try (Connection c = db.dataSource().getConnection();
+                var s = c.createStatement()) {
+            s.executeUpdate("UPDATE kiln_queue_jobs SET progress = 1 WHERE tenant = 'vac'");
+            s.executeUpdate("UPDATE kiln_queue_jobs SET progress = 2 WHERE tenant = 'vac'");
+            // Statistics are flushed lazily; without this the count could land after the VACUUM and look new.
+            s.execute("SELECT pg_stat_force_next_flush()");
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        db.queryLong("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'kiln_queue_jobs'")
+                                >= 3_000);
         long vacuumsBefore =
                 db.queryLong("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'kiln_queue_jobs'");
 
