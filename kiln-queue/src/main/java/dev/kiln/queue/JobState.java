@@ -16,21 +16,27 @@ import java.util.Locale;
  * </pre>
  */
 public enum JobState {
-    /** Waiting to run now. Entered from {@code JobQueue.enqueue}, the {@code Rescuer} and a draining {@code Worker}. */
+    /**
+     * Waiting to run now. Entered from {@link JobQueue#enqueue}, the rescuer ({@link Maintenance#RESCUER}: lease
+     * expired) and a draining {@link Worker} (released, attempt refunded).
+     */
     AVAILABLE,
-    /** Waiting for its {@code runAt}. Entered from {@code JobQueue.enqueue}; a claim takes it once the time passed. */
+    /** Waiting for its {@code runAt}. Entered from {@link JobQueue#enqueue}; a claim takes it once the time passed. */
     SCHEDULED,
-    /** Claimed and leased by one worker. Entered only from the {@code Worker}'s claim. */
+    /** Claimed and leased by one worker. Entered only from the {@link Worker}'s claim (attempt + 1, new token). */
     RUNNING,
-    /** Failed with attempts left, waiting out its backoff. Entered from the {@code Worker} (failure or timeout). */
+    /** Failed with attempts left, waiting out its backoff. Entered from the {@link Worker} (failure or timeout). */
     RETRYABLE,
-    /** Finished successfully. Entered from the {@code Worker} (batched completion or the handler's own transaction). */
+    /** Finished successfully. Entered from the {@link Worker} (batched completion) or {@link JobContext#complete}. */
     COMPLETED,
-    /** Cancelled. Entered from {@code JobQueue.cancel} (when waiting) or the {@code Worker} (when running). */
+    /**
+     * Cancelled. Entered from {@link JobQueue#cancel} (when waiting), the {@link Worker} (when running and the handler
+     * stopped) or the rescuer (a cancel-requested job whose lease expired).
+     */
     CANCELLED,
     /**
-     * The dead-letter state, with the last error kept. Entered from the {@code Worker} (attempts spent or a {@link
-     * PermanentJobFailure}) or the {@code Rescuer} (the lease of the last attempt expired).
+     * The dead-letter state, with the last error kept. Entered from the {@link Worker} (attempts spent or a {@link
+     * PermanentJobFailure}) or the rescuer (the lease of the last attempt expired).
      */
     DISCARDED;
 
