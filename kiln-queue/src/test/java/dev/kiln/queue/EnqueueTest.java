@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class EnqueueTest {
             requests.add(JobRequest.of("noop", "bulk-" + i, "{\"i\":" + i + "}"));
         }
         requests.add(JobRequest.of("noop", "bulk-0", "{}")
-                .withRunAt(java.time.Instant.now().plus(Duration.ofHours(1)))
+                .withRunAt(Instant.now().plus(Duration.ofHours(1)))
                 .withPriority(Priority.INTERACTIVE));
         List<Long> ids = db.enqueue(queue, requests);
         assertThat(ids).hasSize(5).isSorted().doesNotHaveDuplicates();
@@ -128,7 +129,7 @@ class EnqueueTest {
         db.enqueue(
                 q,
                 JobRequest.of("stats-kind", "stats", "{}")
-                        .withRunAt(java.time.Instant.now().plusSeconds(3600)));
+                        .withRunAt(Instant.now().plusSeconds(3600)));
         QueueStats after = q.stats();
         assertThat(after.available()).isEqualTo(before.available() + 1);
         assertThat(after.scheduled()).isEqualTo(before.scheduled() + 1);

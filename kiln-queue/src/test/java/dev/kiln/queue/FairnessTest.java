@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +75,7 @@ class FairnessTest {
         JobQueue queue = track(JobQueue.create(db.dataSource()));
         db.enqueue(queue, jobs("prio", "tenant-p", 50, Priority.BATCH));
         List<Long> interactive = db.enqueue(queue, jobs("prio", "tenant-p", 3, Priority.INTERACTIVE));
-        List<Long> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> order = Collections.synchronizedList(new ArrayList<>());
         try (Worker w = queue.startWorker(
                 WorkerConfig.named("prio-w").withConcurrency(1), Map.of("prio", ctx -> order.add(ctx.id())))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> order.size() == 53);
@@ -88,14 +90,13 @@ class FairnessTest {
         db.enqueue(queue, jobs("rr", "rr-b", 30, Priority.BATCH));
         db.enqueue(queue, jobs("rr", "rr-c", 2, Priority.BATCH));
         try (Connection c = db.dataSource().getConnection()) {
-            List<Claimed> got =
-                    Worker.claim(c, java.time.Instant.now(), new String[] {"rr"}, 6, Duration.ofSeconds(5), "w");
+            List<Claimed> got = Worker.claim(c, Instant.now(), new String[] {"rr"}, 6, Duration.ofSeconds(5), "w");
             assertThat(got).extracting(Claimed::tenant).containsOnly("rr-a", "rr-b", "rr-c");
             assertThat(got.stream().filter(x -> x.tenant().equals("rr-c"))).hasSize(2);
             // With capacity for one job at a time, tenants take turns: the least recently served goes next.
             List<String> turns = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                turns.add(Worker.claim(c, java.time.Instant.now(), new String[] {"rr"}, 1, Duration.ofSeconds(5), "w")
+                turns.add(Worker.claim(c, Instant.now(), new String[] {"rr"}, 1, Duration.ofSeconds(5), "w")
                         .getFirst()
                         .tenant());
             }
@@ -112,10 +113,10 @@ class FairnessTest {
                 db.enqueue(queue, JobRequest.of("shrink", "busy-" + t, "{}"));
             }
             // Ten tenants now have one running job each: unfinished, but nothing left to claim.
-            assertThat(Worker.claim(c, java.time.Instant.now(), kinds, 10, Duration.ofSeconds(5), "w"))
+            assertThat(Worker.claim(c, Instant.now(), kinds, 10, Duration.ofSeconds(5), "w"))
                     .hasSize(10);
             db.enqueue(queue, jobs("shrink", "backlog", 100, Priority.BATCH));
-            assertThat(Worker.claim(c, java.time.Instant.now(), kinds, 20, Duration.ofSeconds(5), "w"))
+            assertThat(Worker.claim(c, Instant.now(), kinds, 20, Duration.ofSeconds(5), "w"))
                     .hasSize(20)
                     .extracting(Claimed::tenant)
                     .containsOnly("backlog");

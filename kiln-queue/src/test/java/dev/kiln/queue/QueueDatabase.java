@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -115,11 +116,11 @@ final class QueueDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Enqueues {@code requests} in one committed transaction. */
-    java.util.List<Long> enqueue(JobQueue queue, java.util.List<JobRequest> requests) throws SQLException {
+    List<Long> enqueue(JobQueue queue, List<JobRequest> requests) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                java.util.List<Long> ids = queue.enqueueAll(c, requests);
+                List<Long> ids = queue.enqueueAll(c, requests);
                 c.commit();
                 return ids;
             } catch (SQLException | RuntimeException e) {
@@ -132,6 +133,6 @@ final class QueueDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     long enqueue(JobQueue queue, JobRequest request) throws SQLException {
-        return enqueue(queue, java.util.List.of(request)).getFirst();
+        return enqueue(queue, List.of(request)).getFirst();
     }
 }
