@@ -130,6 +130,11 @@ final class RunningJob implements JobContext {
 
     @Override
     public boolean complete(Connection tx) throws SQLException {
+        if (!undecided()) {
+            // A timeout, lease loss or shutdown already ended this attempt, even if its report is still on the way.
+            worker.listener().staleReports(1);
+            return false;
+        }
         List<Report.Applied> applied = Report.store(tx, List.of(Report.completed(claim)), worker.now());
         // Applied means the row is ours until tx ends: commit makes it completed, rollback leaves it running for
         // the rescuer, and a timeout racing this waits on the row lock and then finds it no longer running.

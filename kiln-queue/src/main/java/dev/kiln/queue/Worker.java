@@ -406,7 +406,6 @@ public final class Worker implements AutoCloseable {
             for (RunningJob job : live.values()) {
                 if (job.undecided() && !now.isBefore(job.deadline) && job.decide()) {
                     job.cancel(JobContext.CancelReason.TIMEOUT);
-                    job.interrupt();
                     timedOut.add(failure(
                             job.claim, now, "timeout", "attempt ran past its timeout of " + job.claim.timeout(), null));
                 }
@@ -414,7 +413,11 @@ public final class Worker implements AutoCloseable {
             if (!timedOut.isEmpty()) {
                 store(timedOut, now);
                 for (Report r : timedOut) {
-                    live.remove(r.id());
+                    // Interrupt only once the failure is stored, so a woken handler cannot complete the job first.
+                    RunningJob job = live.remove(r.id());
+                    if (job != null) {
+                        job.interrupt();
+                    }
                 }
             }
             extendLeases(now);
@@ -533,9 +536,12 @@ public final class Worker implements AutoCloseable {
                     config.drainTimeout());
             for (RunningJob job : unfinished) {
                 job.cancel(JobContext.CancelReason.SHUTDOWN);
-                job.interrupt();
             }
             release(unfinished);
+            // Interrupt only once the release is stored, so a woken handler cannot complete the job first.
+            for (RunningJob job : unfinished) {
+                job.interrupt();
+            }
         }
         completing = false;
         interrupted |= join(completer);
