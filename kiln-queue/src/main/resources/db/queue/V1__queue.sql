@@ -47,19 +47,34 @@ CREATE INDEX kiln_queue_jobs_running_idx ON kiln_queue_jobs (id) WHERE state = '
 CREATE INDEX kiln_queue_jobs_finished_idx ON kiln_queue_jobs (finished_at)
     WHERE state IN ('completed', 'cancelled', 'discarded');
 
--- One row per tenant with unfinished jobs: the quota counter and the fairness marker.
+-- The per-tenant quota is two monotonic counters in two tables, so the writers never wait for each other: enqueue
+-- raises kiln_queue_tenants.enqueued (in the caller's transaction), and every transition to a finished state raises
+-- kiln_queue_tenant_finished.finished (in the same statement as the job rows). Unfinished = enqueued - finished.
 CREATE TABLE kiln_queue_tenants (
-    tenant      text    PRIMARY KEY,
-    -- Jobs of this tenant not yet finished (waiting or running). Raised by enqueue, lowered by every transition to a
-    -- finished state, both in the same transaction as the job rows; the CHECK is the quota, so an enqueue past it
-    -- fails atomically (SQLSTATE 23514 on kiln_queue_tenants_quota) whatever the interleaving.
-    pending     integer NOT NULL CHECK (pending >= 0),
-    quota       integer NOT NULL,
+    tenant        text    PRIMARY KEY,
+    enqueued      bigint  NOT NULL CHECK (enqueued >= 0),
+    -- kiln_queue_tenant_finished.finished as the last enqueue read it (never ahead of the real value), so the CHECK
+    -- below can be a single-row constraint: past the quota an enqueue fails atomically (SQLSTATE 23514 on
+    -- kiln_queue_tenants_quota), and since the real count of finished jobs only grows, it never admits past it.
+    finished_seen bigint  NOT NULL DEFAULT 0,
+    quota         integer NOT NULL,
     -- The newest fencing token handed to this tenant: the round-robin marker, least recently served first.
-    last_served bigint  NOT NULL DEFAULT 0,
-    CONSTRAINT kiln_queue_tenants_quota CHECK (pending <= quota)
+    last_served   bigint  NOT NULL DEFAULT 0,
+    CONSTRAINT kiln_queue_tenants_quota CHECK (enqueued - finished_seen <= quota)
 )
 WITH (fillfactor = 50);
+
+CREATE TABLE kiln_queue_tenant_finished (
+    tenant   text   PRIMARY KEY,
+    finished bigint NOT NULL CHECK (finished >= 0)
+)
+WITH (fillfactor = 50);
+
+-- Unfinished (waiting or running) jobs per tenant.
+CREATE VIEW kiln_queue_pending AS
+SELECT t.tenant, t.enqueued - coalesce(f.finished, 0) AS pending
+  FROM kiln_queue_tenants t
+  LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = t.tenant;
 
 -- Wakes idle workers (LISTEN kiln_queue) once per inserting statement; delivered when the enqueuing transaction
 -- commits, and never when it rolls back.

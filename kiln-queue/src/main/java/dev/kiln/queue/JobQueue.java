@@ -201,7 +201,7 @@ public final class JobQueue implements AutoCloseable {
             ps.setLong(2, jobId);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = tx.prepareStatement(Sql.LOWER_PENDING)) {
+        try (PreparedStatement ps = tx.prepareStatement(Sql.COUNT_ONE_FINISHED)) {
             ps.setString(1, tenant);
             ps.executeUpdate();
         }

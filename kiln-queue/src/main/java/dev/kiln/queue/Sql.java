@@ -12,8 +12,9 @@ final class Sql {
      * Enqueue many jobs in one statement. Parameters: kinds, tenants, payloads (text[]), priorities (int[]),
      * max_attempts (int[]), run_at (text[] of ISO instants), timeout_ms (bigint[]), quota (int), now.
      *
-     * <p>The {@code quota} CTE raises each tenant's pending counter in tenant order (so concurrent bulk enqueues lock
-     * the counter rows in one order and cannot deadlock); past the quota its CHECK fails the whole statement.
+     * <p>The {@code quota} CTE raises each tenant's {@code enqueued} counter in tenant order (so concurrent bulk
+     * enqueues lock the counter rows in one order and cannot deadlock) and records the {@code finished} count it saw;
+     * past the quota the row's CHECK fails the whole statement.
      */
     static final String ENQUEUE = """
             WITH req AS (
@@ -22,9 +23,14 @@ final class Sql {
                        WITH ORDINALITY AS r(kind, tenant, payload, priority, max_attempts, run_at, timeout_ms, ord)
             ),
             quota AS (
-                INSERT INTO kiln_queue_tenants AS t (tenant, pending, quota)
-                SELECT tenant, count(*), ? FROM req GROUP BY tenant ORDER BY tenant
-                ON CONFLICT (tenant) DO UPDATE SET pending = t.pending + excluded.pending, quota = excluded.quota
+                INSERT INTO kiln_queue_tenants AS t (tenant, enqueued, finished_seen, quota)
+                SELECT r.tenant, count(*), coalesce(max(f.finished), 0), ?
+                  FROM req r LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = r.tenant
+                 GROUP BY r.tenant ORDER BY r.tenant
+                ON CONFLICT (tenant) DO UPDATE
+                   SET enqueued = t.enqueued + excluded.enqueued,
+                       finished_seen = greatest(t.finished_seen, excluded.finished_seen),
+                       quota = excluded.quota
             )
             INSERT INTO kiln_queue_jobs (kind, tenant, payload, priority, state, max_attempts, run_at, timeout_ms,
                                          created_at)
@@ -58,8 +64,10 @@ final class Sql {
             ),
             ready AS (
                 SELECT t.tenant, t.last_served
-                  FROM kiln_queue_tenants t, params p
-                 WHERE t.pending > 0
+                  FROM kiln_queue_tenants t
+                  LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = t.tenant
+                 CROSS JOIN params p
+                 WHERE t.enqueued > coalesce(f.finished, 0)
                    -- Scalar subqueries with ORDER BY, not EXISTS: the planner strips ORDER BY from EXISTS and may
                    -- then pick a sequential scan; this way each probe is one step down the waiting index.
                    AND ((SELECT id FROM kiln_queue_jobs
@@ -122,21 +130,20 @@ final class Sql {
             """;
 
     /**
-     * The shared tail of every statement that finishes jobs: given {@code done(id, tenant, state)}, lower each
-     * tenant's pending counter by its jobs that reached a finished state. The rows are locked in tenant order
-     * ({@code LockRows} sits above the sort) so two such statements never deadlock on each other.
+     * The shared tail of every statement that finishes jobs: given {@code done(id, tenant, state)}, raise each
+     * tenant's {@code finished} counter by its jobs that reached a finished state, in tenant order so two such
+     * statements never deadlock. Only finishing statements write these rows: an enqueue in an open transaction never
+     * holds them up.
      */
-    static final String RELEASE_PENDING = """
+    static final String COUNT_FINISHED = """
             finished AS (
                 SELECT tenant, count(*) AS n FROM done
                  WHERE state IN ('completed', 'cancelled', 'discarded') GROUP BY tenant
             ),
-            locked AS (
-                SELECT t.tenant, f.n FROM kiln_queue_tenants t JOIN finished f ON f.tenant = t.tenant
-                 ORDER BY t.tenant FOR UPDATE OF t
-            ),
-            lowered AS (
-                UPDATE kiln_queue_tenants t SET pending = t.pending - l.n FROM locked l WHERE t.tenant = l.tenant
+            counted AS (
+                INSERT INTO kiln_queue_tenant_finished AS c (tenant, finished)
+                SELECT tenant, n FROM finished ORDER BY tenant
+                ON CONFLICT (tenant) DO UPDATE SET finished = c.finished + excluded.finished
             )""";
 
     /**
@@ -145,7 +152,8 @@ final class Sql {
      * error messages, exception classes (text[], null for no error), now (for finished_at and the error's time).
      *
      * <p>Only rows still running under the same token change: a stale worker's late report matches nothing. A
-     * running job whose cancellation was requested ends cancelled instead of going back to the queue.
+     * running job whose cancellation was requested ends cancelled instead of going back to the queue. Jobs that
+     * finish are counted for their tenant's quota in the same statement.
      */
     static final String REPORT = """
             WITH r AS (
@@ -176,7 +184,7 @@ final class Sql {
             ),
             %s
             SELECT id, state, kind, attempt FROM done
-            """.formatted(RELEASE_PENDING);
+            """.formatted(COUNT_FINISHED);
 
     /**
      * Extend the leases of many jobs. Parameters: lease_until, ids, tokens (bigint[]). Returns the jobs still held
@@ -227,7 +235,7 @@ final class Sql {
             SELECT count(*) FILTER (WHERE state = 'available') AS returned,
                    count(*) FILTER (WHERE state <> 'available') AS finished
               FROM done
-            """.formatted(RELEASE_PENDING);
+            """.formatted(COUNT_FINISHED);
 
     /** The LISTEN channel that enqueue (a trigger), the rescuer and draining workers notify. */
     static final String CHANNEL = "kiln_queue";
@@ -241,8 +249,11 @@ final class Sql {
     /** Cancel a waiting job. Parameters: now, id. */
     static final String CANCEL_WAITING = "UPDATE kiln_queue_jobs SET state = 'cancelled', finished_at = ? WHERE id = ?";
 
-    /** A job finished without a token holder (a waiting job cancelled): lower its tenant's counter. */
-    static final String LOWER_PENDING = "UPDATE kiln_queue_tenants SET pending = pending - 1 WHERE tenant = ?";
+    /** A job finished without a token holder (a waiting job cancelled): count it. Parameter: tenant. */
+    static final String COUNT_ONE_FINISHED = """
+            INSERT INTO kiln_queue_tenant_finished AS c (tenant, finished) VALUES (?, 1)
+            ON CONFLICT (tenant) DO UPDATE SET finished = c.finished + 1
+            """;
 
     /** Ask the worker of a running job to stop; it sees the flag on its next heartbeat. Parameter: id. */
     static final String REQUEST_CANCEL = "UPDATE kiln_queue_jobs SET cancel_requested = true WHERE id = ?";
@@ -275,12 +286,26 @@ final class Sql {
                  ORDER BY finished_at LIMIT ?)
             """;
 
-    /** Retention: forget tenants with nothing unfinished, so the claim's tenant scan stays short. */
-    static final String PRUNE_TENANTS = "DELETE FROM kiln_queue_tenants WHERE pending = 0";
+    /**
+     * Retention: forget tenants with nothing unfinished, so the claim's tenant scan stays short. Both counter rows go
+     * in one statement; rows an enqueue or a completion holds are skipped and tried again next run.
+     */
+    static final String PRUNE_TENANTS = """
+            WITH idle AS (
+                SELECT t.tenant FROM kiln_queue_tenants t JOIN kiln_queue_tenant_finished f ON f.tenant = t.tenant
+                 WHERE t.enqueued = f.finished
+                 ORDER BY t.tenant
+                   FOR UPDATE OF t, f SKIP LOCKED
+            ),
+            gone AS (
+                DELETE FROM kiln_queue_tenant_finished f USING idle WHERE f.tenant = idle.tenant
+            )
+            DELETE FROM kiln_queue_tenants t USING idle WHERE t.tenant = idle.tenant
+            """;
 
     /** Only one instance vacuums at a time: the key of a session advisory lock ("kilnqueu"). */
     static final long VACUUM_LOCK_KEY = 0x6b696c6e_71756575L;
 
     /** The vacuum service's statement; VACUUM cannot run inside a transaction block. */
-    static final String VACUUM = "VACUUM (ANALYZE) kiln_queue_jobs, kiln_queue_tenants";
+    static final String VACUUM = "VACUUM (ANALYZE) kiln_queue_jobs, kiln_queue_tenants, kiln_queue_tenant_finished";
 }

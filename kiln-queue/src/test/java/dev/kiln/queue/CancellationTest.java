@@ -37,7 +37,7 @@ class CancellationTest {
             JobSnapshot s = queue.find(id).orElseThrow();
             assertThat(s.state()).isEqualTo(JobState.CANCELLED);
             assertThat(s.finishedAt()).isNotNull();
-            assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'cancel-tenant'"))
+            assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'cancel-tenant'"))
                     .isZero();
             assertThat(queue.cancel(id)).isEqualTo(CancelResult.ALREADY_FINISHED);
             assertThat(queue.cancel(Long.MAX_VALUE)).isEqualTo(CancelResult.NOT_FOUND);
@@ -66,7 +66,7 @@ class CancellationTest {
             JobSnapshot s = queue.find(id).orElseThrow();
             assertThat(s.cancelRequested()).isTrue();
             assertThat(s.finishedAt()).isNotNull();
-            assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'running-tenant'"))
+            assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'running-tenant'"))
                     .isZero();
             await().atMost(WAIT).until(() -> w.running() == 0);
         }

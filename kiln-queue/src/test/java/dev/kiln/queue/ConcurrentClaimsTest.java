@@ -81,6 +81,6 @@ class ConcurrentClaimsTest {
         assertThat(holders.values().stream().flatMap(Set::stream).distinct().count())
                 .as("all four workers took part")
                 .isEqualTo(WORKERS);
-        assertThat(db.queryLong("SELECT sum(pending) FROM kiln_queue_tenants")).isZero();
+        assertThat(db.queryLong("SELECT sum(pending) FROM kiln_queue_pending")).isZero();
     }
 }

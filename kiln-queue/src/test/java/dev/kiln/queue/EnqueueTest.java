@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,7 +38,7 @@ class EnqueueTest {
         }
         assertThat(queue.find(id)).isEmpty();
         assertThat(db.queryLong(
-                        "SELECT coalesce(sum(pending), 0) FROM kiln_queue_tenants WHERE tenant = ?", "rollback-tenant"))
+                        "SELECT coalesce(sum(pending), 0) FROM kiln_queue_pending WHERE tenant = ?", "rollback-tenant"))
                 .isZero();
 
         long kept = db.enqueue(queue, JobRequest.of("noop", "rollback-tenant", "{\"a\":2}"));
@@ -83,14 +85,43 @@ class EnqueueTest {
                 .isInstanceOf(QueueQuotaExceededException.class);
         assertThat(db.queryLong("SELECT count(*) FROM kiln_queue_jobs WHERE tenant = 'modest'"))
                 .isZero();
-        assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'greedy'"))
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'greedy'"))
                 .isEqualTo(QUOTA);
 
         // Finishing a job (here: cancelling it) frees a slot.
         assertThat(queue.cancel(ids.getFirst())).isEqualTo(CancelResult.CANCELLED);
         db.enqueue(queue, JobRequest.of("noop", "greedy", "{}"));
-        assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'greedy'"))
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'greedy'"))
                 .isEqualTo(QUOTA);
+    }
+
+    @Test
+    void aCompletionDoesNotWaitForAnOpenEnqueueOfTheSameTenant() throws Exception {
+        long id = db.enqueue(queue, JobRequest.of("open-tx", "open-tenant", "{}"));
+        Claimed held;
+        try (Connection c = db.dataSource().getConnection()) {
+            held = Worker.claim(c, Instant.now(), new String[] {"open-tx"}, 1, Duration.ofSeconds(5), "w")
+                    .getFirst();
+        }
+        try (Connection open = db.dataSource().getConnection()) {
+            open.setAutoCommit(false);
+            // The caller's transaction holds the tenant's enqueue counter until it commits...
+            queue.enqueue(open, JobRequest.of("open-tx", "open-tenant", "{}"));
+            // ...and the worker's completion of the same tenant's job goes through regardless.
+            CompletableFuture<Integer> completion = CompletableFuture.supplyAsync(() -> {
+                try (Connection c = db.dataSource().getConnection()) {
+                    return Report.store(c, List.of(Report.completed(held)), Instant.now())
+                            .size();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(completion.get(5, TimeUnit.SECONDS)).isOne();
+            open.rollback();
+        }
+        assertThat(queue.find(id).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'open-tenant'"))
+                .isZero();
     }
 
     @Test

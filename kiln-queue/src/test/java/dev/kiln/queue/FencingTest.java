@@ -81,7 +81,7 @@ class FencingTest {
         assertThat(done.state()).isEqualTo(JobState.COMPLETED);
         assertThat(done.token()).isEqualTo(second.token());
         assertThat(done.progress()).isEqualTo(100);
-        assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'fence-tenant'"))
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'fence-tenant'"))
                 .isZero();
     }
 
@@ -113,7 +113,7 @@ class FencingTest {
         assertThat(s.state()).isEqualTo(JobState.DISCARDED);
         assertThat(s.error()).contains("lease_expired");
         assertThat(s.finishedAt()).isEqualTo(clock.instant());
-        assertThat(db.queryLong("SELECT pending FROM kiln_queue_tenants WHERE tenant = 'last-tenant'"))
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'last-tenant'"))
                 .isZero();
     }
 }

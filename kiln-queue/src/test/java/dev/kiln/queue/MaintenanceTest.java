@@ -26,7 +26,7 @@ class MaintenanceTest {
     @BeforeEach
     void empty() throws SQLException {
         // Each test counts what retention deletes; rows left by another test would be counted too.
-        db.update("TRUNCATE kiln_queue_jobs, kiln_queue_tenants");
+        db.update("TRUNCATE kiln_queue_jobs, kiln_queue_tenants, kiln_queue_tenant_finished");
     }
 
     /** Inserts {@code n} jobs of {@code tenant} already finished in {@code state} at {@code finishedAt}. */
@@ -64,7 +64,8 @@ class MaintenanceTest {
         finished("ret", "discarded", 5, now.minus(Duration.ofDays(2)));
         finished("ret", "discarded", 7, now.minus(Duration.ofDays(8)));
         long waiting = db.enqueue(queue, JobRequest.of("old", "ret-live", "{}"));
-        db.update("INSERT INTO kiln_queue_tenants (tenant, pending, quota) VALUES ('idle', 0, 10)");
+        db.update("INSERT INTO kiln_queue_tenants (tenant, enqueued, quota) VALUES ('idle', 3, 10)");
+        db.update("INSERT INTO kiln_queue_tenant_finished (tenant, finished) VALUES ('idle', 3)");
 
         assertThat(queue.maintenance().prune()).isEqualTo(2_507);
         assertThat(ran).containsEntry(Maintenance.RETENTION, 2_507);
