@@ -1,0 +1,608 @@
+package dev.kiln.queue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims jobs of its kinds, runs their handlers, heartbeats their leases and stores their outcomes; started by {@link
+ * JobQueue#startWorker}. {@link #close()} drains it gracefully.
+ *
+ * <p>Threads: one claim loop, one completion flusher and one heartbeat timer (platform threads), plus the handlers
+ * on virtual threads or the caller's executor, never more than {@link WorkerConfig#concurrency()} at once.
+ */
+public final class Worker implements AutoCloseable {
+
+    /** How often a draining worker re-reads the clock while it waits for handlers to finish. */
+    static final Duration DRAIN_CHECK = Duration.ofMillis(20);
+    /** How long the completion flusher waits for work before checking whether it should stop. */
+    static final Duration FLUSH_IDLE = Duration.ofMillis(50);
+    /** Attempts to store a batch of completions before leaving the jobs to the rescuer. */
+    static final int FLUSH_ATTEMPTS = 5;
+    /** First pause between those attempts; doubles each time. */
+    static final Duration FLUSH_RETRY_PAUSE = Duration.ofMillis(50);
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final JobQueue queue;
+    private final QueueConfig queueConfig;
+    private final WorkerConfig config;
+    private final Map<String, JobHandler> handlers;
+    private final String[] kinds;
+    private final IntSupplier capacity;
+    private final Executor executor;
+    private final Wakeup wakeup = new Wakeup();
+    /** Claimed jobs whose outcome is not yet stored; the heartbeat extends those still undecided. */
+    private final Map<Long, RunningJob> live = new ConcurrentHashMap<>();
+    /** Handlers running now, including any still running after a timeout or release. */
+    private final AtomicInteger busy = new AtomicInteger();
+
+    private final LinkedBlockingQueue<RunningJob> completions = new LinkedBlockingQueue<>();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService heartbeat;
+    private final Thread fetcher;
+    private final Thread completer;
+    private volatile boolean claiming = true;
+    private volatile boolean completing = true;
+
+    Worker(
+            JobQueue queue,
+            WorkerConfig config,
+            Map<String, JobHandler> handlers,
+            IntSupplier capacity,
+            Executor executor) {
+        this.queue = queue;
+        this.queueConfig = queue.config();
+        this.config = Objects.requireNonNull(config, "config");
+        if (handlers.isEmpty()) {
+            throw new IllegalArgumentException("a worker needs at least one handler");
+        }
+        this.handlers = Map.copyOf(handlers);
+        this.kinds = this.handlers.keySet().toArray(String[]::new);
+        this.capacity = Objects.requireNonNull(capacity, "capacity");
+        this.executor = executor;
+        String name = config.name();
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("kiln-queue-heartbeat-" + name)
+                .daemon(true)
+                .factory());
+        this.fetcher = Thread.ofPlatform()
+                .name("kiln-queue-claim-" + name)
+                .daemon(true)
+                .unstarted(this::claimLoop);
+        this.completer = Thread.ofPlatform()
+                .name("kiln-queue-complete-" + name)
+                .daemon(true)
+                .unstarted(this::completeLoop);
+    }
+
+    void start() {
+        queue.notifier().register(wakeup);
+        long period = queueConfig.heartbeatInterval().toNanos();
+        heartbeat.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.NANOSECONDS);
+        completer.start();
+        fetcher.start();
+    }
+
+    /** The worker's configuration. */
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /** Handlers running now. */
+    public int running() {
+        return busy.get();
+    }
+
+    /** Whether the worker has stopped claiming for good (it is draining or closed). */
+    boolean stoppedClaiming() {
+        return !claiming && !fetcher.isAlive();
+    }
+
+    // ---- claim loop ----
+
+    private void claimLoop() {
+        while (claiming) {
+            int free = Math.min(config.concurrency() - busy.get(), capacity.getAsInt());
+            if (free <= 0) {
+                // A finishing handler signals; a capacity supplier cannot, so it is re-read every poll interval.
+                wakeup.await(queueConfig.pollInterval());
+                continue;
+            }
+            List<Claimed> claimed;
+            try {
+                claimed = claim(free);
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Worker {} could not claim jobs: {}", config.name(), e.toString());
+                wakeup.await(queueConfig.pollInterval());
+                continue;
+            }
+            if (claimed.isEmpty()) {
+                wakeup.await(queueConfig.pollInterval());
+                continue;
+            }
+            queue.listener().claimed(claimed.size());
+            for (Claimed c : claimed) {
+                launch(c);
+            }
+        }
+    }
+
+    private List<Claimed> claim(int n) throws SQLException {
+        try (Connection c = dataSource().getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            return claim(c, now(), kinds, n, queueConfig.lease(), config.name());
+        }
+    }
+
+    /** Runs {@link Sql#CLAIM}: up to {@code n} jobs of {@code kinds}, leased until {@code now + lease}. */
+    static List<Claimed> claim(Connection c, Instant now, String[] kinds, int n, Duration lease, String worker)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.CLAIM)) {
+            ps.setObject(1, Jdbc.ts(now));
+            ps.setArray(2, Jdbc.text(c, kinds));
+            ps.setInt(3, n);
+            ps.setObject(4, Jdbc.ts(now.plus(lease)));
+            ps.setString(5, worker);
+            List<Claimed> out = new ArrayList<>(n);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Claimed(
+                            rs.getLong("id"),
+                            rs.getString("kind"),
+                            rs.getString("tenant"),
+                            Priority.fromCode(rs.getInt("priority")),
+                            rs.getString("payload"),
+                            rs.getInt("attempt"),
+                            rs.getInt("max_attempts"),
+                            rs.getLong("token"),
+                            Duration.ofMillis(rs.getLong("timeout_ms"))));
+                }
+            }
+            return out;
+        }
+    }
+
+    private void launch(Claimed c) {
+        RunningJob job = new RunningJob(this, c, now().plus(c.timeout()));
+        live.put(c.id(), job);
+        busy.incrementAndGet();
+        Runnable task = () -> run(job);
+        try {
+            if (executor == null) {
+                Thread.ofVirtual().name("kiln-job-" + c.id()).start(task);
+            } else {
+                executor.execute(task);
+            }
+        } catch (RejectedExecutionException e) {
+            log.warn("Worker {}: executor refused job {}; releasing it", config.name(), c.id());
+            handlerDone();
+            if (job.decide()) {
+                release(List.of(job));
+            }
+        }
+    }
+
+    // ---- handlers ----
+
+    private void run(RunningJob job) {
+        Throwable failure = null;
+        job.bind(Thread.currentThread());
+        try {
+            JobHandler h = handlers.get(job.kind());
+            h.handle(job);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            job.unbind();
+            // An interrupt meant for the handler (timeout, shutdown) must not leak into the executor's next task.
+            Thread.interrupted();
+        }
+        try {
+            outcome(job, failure);
+        } catch (RuntimeException e) {
+            log.warn("Worker {}: storing the outcome of job {} failed: {}", config.name(), job.id(), e.toString());
+        } finally {
+            handlerDone();
+        }
+    }
+
+    private void handlerDone() {
+        busy.decrementAndGet();
+        wakeup.signal();
+        idleLock.lock();
+        try {
+            idle.signalAll();
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    private void outcome(RunningJob job, Throwable failure) {
+        if (failure == null && job.completedInTx()) {
+            // The handler's transaction decides; if it rolled back, the lease runs out and the rescuer retries.
+            live.remove(job.id());
+            return;
+        }
+        if (!job.decide()) {
+            // A timeout, lease loss or shutdown already decided this attempt.
+            return;
+        }
+        if (failure == null) {
+            completions.add(job);
+            return;
+        }
+        Instant now = now();
+        Report r;
+        if (job.cancelReason() == JobContext.CancelReason.CANCEL_REQUESTED) {
+            r = Report.failed(job.claim, JobState.CANCELLED, null, "cancelled", "cancelled while running", null);
+        } else if (isPermanent(failure)) {
+            r = Report.failed(job.claim, JobState.DISCARDED, null, "permanent", failure.getMessage(), failure);
+        } else {
+            r = failure(job.claim, now, "retryable", failure.getMessage(), failure);
+        }
+        store(List.of(r), now);
+        live.remove(job.id());
+    }
+
+    /** A failed attempt: retryable after a backoff, or discarded when it was the last. */
+    private Report failure(Claimed c, Instant now, String kind, String message, Throwable t) {
+        if (c.attempt() >= c.maxAttempts()) {
+            return Report.failed(c, JobState.DISCARDED, null, kind, message, t);
+        }
+        Duration delay = queueConfig.retry().delay(c.attempt(), queue.random());
+        return Report.failed(c, JobState.RETRYABLE, now.plus(delay), kind, message, t);
+    }
+
+    private static boolean isPermanent(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof PermanentJobFailure) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stores outcomes and tells the listener what they did. */
+    private boolean store(List<Report> reports, Instant now) {
+        List<Report.Applied> applied;
+        try (Connection c = dataSource().getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            applied = Report.store(c, reports, now);
+        } catch (SQLException e) {
+            log.warn(
+                    "Worker {}: could not store {} outcomes ({}); the rescuer will return the jobs",
+                    config.name(),
+                    reports.size(),
+                    e.toString());
+            return false;
+        }
+        Map<Long, Report> byId = new HashMap<>();
+        for (Report r : reports) {
+            byId.put(r.id(), r);
+        }
+        int completed = 0;
+        int cancelled = 0;
+        int released = 0;
+        for (Report.Applied a : applied) {
+            switch (a.state()) {
+                case COMPLETED -> completed++;
+                case CANCELLED -> cancelled++;
+                case DISCARDED -> queue.listener().discarded(a.kind(), a.attempt());
+                case RETRYABLE -> {
+                    Report r = byId.get(a.id());
+                    queue.listener().retried(a.kind(), a.attempt(), Duration.between(now, r.runAt()));
+                }
+                case AVAILABLE -> released++;
+                default -> {}
+            }
+        }
+        if (completed > 0) {
+            queue.listener().completed(completed);
+        }
+        if (cancelled > 0) {
+            queue.listener().cancelled(cancelled);
+        }
+        if (released > 0) {
+            queue.listener().released(released);
+        }
+        if (applied.size() < reports.size()) {
+            queue.listener().staleReports(reports.size() - applied.size());
+        }
+        return true;
+    }
+
+    // ---- completions ----
+
+    private void completeLoop() {
+        List<RunningJob> batch = new ArrayList<>();
+        while (true) {
+            RunningJob first;
+            try {
+                first = completions.poll(FLUSH_IDLE.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                first = completions.poll();
+                if (first == null) {
+                    return;
+                }
+            }
+            if (first == null) {
+                if (!completing) {
+                    return;
+                }
+                continue;
+            }
+            // Whatever piled up while the previous batch was being stored goes in one statement: group commit.
+            batch.add(first);
+            completions.drainTo(batch, config.completionBatchSize() - 1);
+            flush(batch);
+            batch.clear();
+        }
+    }
+
+    private void flush(List<RunningJob> batch) {
+        batch.sort(Comparator.comparingLong(RunningJob::id));
+        List<Report> reports = new ArrayList<>(batch.size());
+        for (RunningJob j : batch) {
+            reports.add(Report.completed(j.claim));
+        }
+        Duration pause = FLUSH_RETRY_PAUSE;
+        for (int attempt = 1; attempt <= FLUSH_ATTEMPTS; attempt++) {
+            if (store(reports, now())) {
+                break;
+            }
+            if (attempt < FLUSH_ATTEMPTS) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                pause = pause.multipliedBy(2);
+            }
+        }
+        for (RunningJob j : batch) {
+            live.remove(j.id());
+        }
+    }
+
+    // ---- heartbeat, timeouts, cancellation requests ----
+
+    private void heartbeat() {
+        try {
+            Instant now = now();
+            List<Report> timedOut = new ArrayList<>();
+            for (RunningJob job : live.values()) {
+                if (job.undecided() && !now.isBefore(job.deadline) && job.decide()) {
+                    job.cancel(JobContext.CancelReason.TIMEOUT);
+                    timedOut.add(failure(
+                            job.claim, now, "timeout", "attempt ran past its timeout of " + job.claim.timeout(), null));
+                }
+            }
+            if (!timedOut.isEmpty()) {
+                store(timedOut, now);
+                for (Report r : timedOut) {
+                    // Interrupt only once the failure is stored, so a woken handler cannot complete the job first.
+                    RunningJob job = live.remove(r.id());
+                    if (job != null) {
+                        job.interrupt();
+                    }
+                }
+            }
+            extendLeases(now);
+        } catch (RuntimeException e) {
+            log.warn("Worker {}: heartbeat failed: {}", config.name(), e.toString());
+        }
+    }
+
+    private void extendLeases(Instant now) {
+        // Only undecided jobs: a decided one is about to be stored by its decider, and leaving it out means no
+        // two of this worker's multi-row statements ever lock the same rows (in possibly different orders).
+        List<RunningJob> jobs = new ArrayList<>();
+        for (RunningJob j : live.values()) {
+            if (j.undecided()) {
+                jobs.add(j);
+            }
+        }
+        if (jobs.isEmpty()) {
+            return;
+        }
+        // Rows are then locked in id order whichever statement locks them.
+        jobs.sort(Comparator.comparingLong(RunningJob::id));
+        long[] ids = new long[jobs.size()];
+        long[] tokens = new long[jobs.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = jobs.get(i).id();
+            tokens[i] = jobs.get(i).token();
+        }
+        Map<Long, Boolean> held;
+        try (Connection c = dataSource().getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            held = extend(c, ids, tokens, now.plus(queueConfig.lease()));
+        } catch (SQLException e) {
+            log.warn("Worker {}: could not extend {} leases: {}", config.name(), ids.length, e.toString());
+            return;
+        }
+        int lost = 0;
+        for (RunningJob job : jobs) {
+            Boolean cancelRequested = held.get(job.id());
+            if (cancelRequested == null) {
+                // Rescued behind our back: stop the handler; the fencing token refuses its reports. (A job the
+                // handler completed in its own transaction is not held either, but it is finished, not lost.)
+                if (!job.completedInTx() && job.undecided() && job.decide()) {
+                    job.cancel(JobContext.CancelReason.LEASE_LOST);
+                    live.remove(job.id());
+                    lost++;
+                }
+            } else if (cancelRequested) {
+                job.cancel(JobContext.CancelReason.CANCEL_REQUESTED);
+            }
+        }
+        if (lost > 0) {
+            log.warn("Worker {}: lost the lease of {} jobs", config.name(), lost);
+            queue.listener().staleReports(lost);
+        }
+    }
+
+    /**
+     * Runs {@link Sql#HEARTBEAT}: extends the leases of the jobs still held under these tokens until {@code until}.
+     *
+     * @return for each job still held, whether its cancellation was requested
+     */
+    static Map<Long, Boolean> extend(Connection c, long[] ids, long[] tokens, Instant until) throws SQLException {
+        Map<Long, Boolean> held = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(Sql.HEARTBEAT)) {
+            ps.setObject(1, Jdbc.ts(until));
+            ps.setArray(2, Jdbc.bigints(c, ids));
+            ps.setArray(3, Jdbc.bigints(c, tokens));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.put(rs.getLong(1), rs.getBoolean(2));
+                }
+            }
+        }
+        return held;
+    }
+
+    // ---- shutdown ----
+
+    /**
+     * Stops claiming, lets running handlers finish for up to {@link WorkerConfig#drainTimeout()}, releases the rest
+     * back to the queue without counting the attempt, stores pending completions, then returns.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        claiming = false;
+        wakeup.signal();
+        boolean interrupted = join(fetcher);
+        Instant deadline = now().plus(config.drainTimeout());
+        idleLock.lock();
+        try {
+            while (busy.get() > 0 && now().isBefore(deadline)) {
+                idle.await(DRAIN_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            idleLock.unlock();
+        }
+        List<RunningJob> unfinished = new ArrayList<>();
+        for (RunningJob job : live.values()) {
+            if (job.undecided() && job.decide()) {
+                unfinished.add(job);
+            }
+        }
+        if (!unfinished.isEmpty()) {
+            log.info(
+                    "Worker {}: releasing {} unfinished jobs after a drain of {}",
+                    config.name(),
+                    unfinished.size(),
+                    config.drainTimeout());
+            for (RunningJob job : unfinished) {
+                job.cancel(JobContext.CancelReason.SHUTDOWN);
+            }
+            release(unfinished);
+            // Interrupt only once the release is stored, so a woken handler cannot complete the job first.
+            for (RunningJob job : unfinished) {
+                job.interrupt();
+            }
+        }
+        completing = false;
+        interrupted |= join(completer);
+        heartbeat.shutdownNow();
+        queue.notifier().unregister(wakeup);
+        queue.forget(this);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void release(List<RunningJob> jobs) {
+        Instant now = now();
+        List<Report> reports = new ArrayList<>(jobs.size());
+        for (RunningJob j : jobs) {
+            reports.add(Report.released(j.claim, now));
+            live.remove(j.id());
+        }
+        if (store(reports, now)) {
+            notifyWorkers();
+        }
+    }
+
+    private void notifyWorkers() {
+        try (Connection c = dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            s.execute(Sql.NOTIFY);
+        } catch (SQLException e) {
+            // Other workers will find the jobs on their next poll.
+        }
+    }
+
+    /** Joins {@code t}; returns whether the wait was interrupted (the caller restores the flag). */
+    private static boolean join(Thread t) {
+        try {
+            t.join();
+            return false;
+        } catch (InterruptedException e) {
+            try {
+                t.join();
+            } catch (InterruptedException again) {
+                // Give up waiting; the thread is a daemon and stops on its own.
+            }
+            return true;
+        }
+    }
+
+    // ---- for RunningJob ----
+
+    DataSource dataSource() {
+        return queue.dataSource();
+    }
+
+    QueueListener listener() {
+        return queue.listener();
+    }
+
+    Instant now() {
+        return queue.clock().instant();
+    }
+}
