@@ -258,6 +258,28 @@ class PlatformApiTest {
         }
     }
 
+    @Test
+    void openApiDescribesEveryPlatformRoute() {
+        JsonNode paths = json(server.get("/openapi.json")).get("paths");
+        for (String path : List.of(
+                "/v1/projects",
+                "/v1/projects/{id}",
+                "/v1/projects/{id}/scenes",
+                "/v1/scenes/{id}",
+                "/v1/scenes/{id}/generations",
+                "/v1/generations",
+                "/v1/generations/{id}",
+                "/v1/generations/{id}/cancel",
+                "/v1/credits")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+        assertThat(paths.get("/v1/scenes/{id}/generations")
+                        .get("post")
+                        .get("responses")
+                        .has("402"))
+                .isTrue();
+    }
+
     static long project(String key, String name) {
         HttpResponse<byte[]> res = server.call(key, "POST", "/v1/projects", "{\"name\":\"" + name + "\"}", Map.of());
         assertThat(res.statusCode()).as(body(res)).isEqualTo(201);
