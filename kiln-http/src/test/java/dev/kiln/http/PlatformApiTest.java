@@ -108,10 +108,14 @@ class PlatformApiTest {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(Problem.of(again).type()).isEqualTo("urn:kiln:problem:conflict");
         assertThat(balance(server.key)).as("no second refund").isEqualTo(before);
-        JsonNode ledger = json(server.get("/v1/credits")).get("ledger");
+        JsonNode ledger = json(server.get("/v1/credits?limit=100")).get("ledger");
         assertThat(ledger.get(0).get("reason").textValue()).isEqualTo("refund");
         assertThat(ledger.get(0).get("generationId").longValue()).isEqualTo(generationId);
         assertThat(ledger.get(1).get("reason").textValue()).isEqualTo("generation");
+        assertThat(ledger.get(ledger.size() - 1).get("reason").textValue()).isEqualTo("signup");
+        assertThat(ledger.get(ledger.size() - 1).get("generationId").isNull())
+                .as("regression: a signup row showed generationId 0")
+                .isTrue();
 
         assertThat(server.call("DELETE", "/v1/scenes/" + first, null).statusCode())
                 .isEqualTo(204);

@@ -118,12 +118,14 @@ public final class Credits {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long generation = rs.getLong("generation_id");
+                        // wasNull reports on the last column read, so it must follow this read directly.
+                        Optional<Long> generationId = rs.wasNull() ? Optional.empty() : Optional.of(generation);
                         rows.add(new LedgerEntry(
                                 rs.getLong("id"),
                                 rs.getLong("delta"),
                                 rs.getLong("balance_after"),
                                 LedgerEntry.Reason.of(rs.getString("reason")),
-                                rs.wasNull() ? Optional.empty() : Optional.of(generation),
+                                generationId,
                                 Sql.instant(rs.getTimestamp("created_at"))));
                     }
                 }
