@@ -74,7 +74,7 @@ class PlatformIndexesTest {
                         "projects_user_id_id_idx"),
                 Arguments.of(
                         "project by id",
-                        "SELECT * FROM projects WHERE id = ? AND user_id = ?",
+                        sql(Projects.class, "GET"),
                         new Object[] {1000L, USER},
                         "projects_pkey|projects_user_id_id_idx"),
                 Arguments.of(
@@ -82,11 +82,7 @@ class PlatformIndexesTest {
                         sql(Scenes.class, "LIST"),
                         new Object[] {1000L, USER, -1L, 21},
                         "scenes_project_position_key"),
-                Arguments.of(
-                        "scene by id",
-                        "SELECT * FROM scenes WHERE id = ? AND user_id = ?",
-                        new Object[] {1000L, USER},
-                        "scenes_pkey"),
+                Arguments.of("scene by id", sql(Scenes.class, "GET"), new Object[] {1000L, USER}, "scenes_pkey"),
                 Arguments.of(
                         "generations list",
                         sql(Generations.class, "LIST"),
@@ -99,24 +95,29 @@ class PlatformIndexesTest {
                         "generations_user_status_id_idx"),
                 Arguments.of(
                         "generation by id",
-                        "SELECT * FROM generations WHERE id = ? AND user_id = ?",
+                        sql(Generations.class, "GET"),
                         new Object[] {1000L, USER},
                         "generations_pkey|generations_user_id_id_idx"),
                 Arguments.of(
                         "idempotency key",
-                        "SELECT * FROM generations WHERE user_id = ? AND idempotency_key = ?",
+                        sql(Generations.class, "BY_KEY"),
                         new Object[] {USER, "k1000"},
                         "generations_user_idempotency_key_idx"),
                 Arguments.of(
                         "in flight of a scene",
-                        "SELECT 1 FROM generations WHERE scene_id = ? AND status IN ('queued', 'processing')",
+                        sql(Scenes.class, "IN_FLIGHT"),
                         new Object[] {1000L},
                         "generations_scene_id_idx"),
                 Arguments.of(
                         "in flight of a project",
-                        "SELECT 1 FROM generations WHERE project_id = ? AND status IN ('queued', 'processing')",
+                        sql(Projects.class, "IN_FLIGHT"),
                         new Object[] {1000L},
                         "generations_project_id_idx"),
+                Arguments.of(
+                        "next scene position (scene create)",
+                        sql(Scenes.class, "INSERT"),
+                        new Object[] {1000L, USER, "s", "{}", 1000L},
+                        "scenes_project_position_key"),
                 Arguments.of(
                         "credit ledger",
                         sql(Credits.class, "LEDGER"),
