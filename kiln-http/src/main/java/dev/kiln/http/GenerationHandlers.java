@@ -88,8 +88,41 @@ final class GenerationHandlers {
         Api.send(res, 200, Api.page(generations.list(Api.userId(), status, Api.page(req)), GenerationHandlers::json));
     }
 
+    /**
+     * The generation, with an ETag over its body: a client polling for status sends {@code If-None-Match} and gets
+     * an empty 304 until something changes.
+     */
     void get(ServerRequest req, ServerResponse res) {
-        Api.send(res, 200, json(generations.get(Api.userId(), id(req))));
+        byte[] body;
+        try {
+            body = Api.MAPPER.writeValueAsBytes(json(generations.get(Api.userId(), id(req))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a generation", e);
+        }
+        String etag = "\"" + java.util.HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
+        res.header(HeaderNames.ETAG, etag);
+        // Private (per API key) and revalidated every time: a cached copy is only ever reused after a 304.
+        res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
+        if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH), etag)) {
+            res.status(io.helidon.http.Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.status(io.helidon.http.Status.OK_200);
+        JsonResponses.send(res, Api.JSON, body);
+    }
+
+    /** Whether an {@code If-None-Match} value names {@code etag} (weak or strong) or is {@code *}. */
+    static boolean matches(Optional<String> ifNoneMatch, String etag) {
+        if (ifNoneMatch.isEmpty()) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.get().split(",")) {
+            String t = tag.strip();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void cancel(ServerRequest req, ServerResponse res) {
@@ -125,8 +158,12 @@ final class GenerationHandlers {
     }
 
     private static byte[] sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK provides SHA-256", e);
         }

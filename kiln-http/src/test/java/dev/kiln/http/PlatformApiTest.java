@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -249,6 +250,30 @@ class PlatformApiTest {
         HttpResponse<byte[]> answered = first.get(10, TimeUnit.SECONDS);
         assertThat(answered.statusCode()).isEqualTo(202);
         assertThat(json(server.post(path, "{}", key))).isEqualTo(json(answered));
+    }
+
+    @Test
+    void generationStatusHasAnETagAnd304() {
+        long sceneId = scene(server.key, project(server.key, "etag"), "etag");
+        long id = json(server.post("/v1/scenes/" + sceneId + "/generations", "{}"))
+                .get("id")
+                .longValue();
+        HttpResponse<byte[]> first = server.get("/v1/generations/" + id);
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+
+        HttpResponse<byte[]> unchanged =
+                server.call(server.key, "GET", "/v1/generations/" + id, null, Map.of("If-None-Match", etag));
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        assertThat(unchanged.headers().firstValue("ETag")).hasValue(etag);
+
+        server.post("/v1/generations/" + id + "/cancel", "");
+        HttpResponse<byte[]> changed =
+                server.call(server.key, "GET", "/v1/generations/" + id, null, Map.of("If-None-Match", etag));
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
+        assertThat(json(changed).get("status").textValue()).isEqualTo("canceled");
     }
 
     @Test
