@@ -32,7 +32,8 @@ final class KeysCommand implements Runnable {
             try (Database db = Wiring.openDatabase(config)) {
                 ApiKeys.CreatedKey key;
                 try {
-                    key = new ApiKeys(db.dataSource()).create(name);
+                    key = new ApiKeys(db.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits())
+                            .create(name);
                 } catch (IllegalArgumentException e) {
                     System.err.println("kiln: --name: " + e.getMessage());
                     return 2;

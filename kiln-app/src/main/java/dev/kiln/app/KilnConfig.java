@@ -2,6 +2,7 @@ package dev.kiln.app;
 
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
+import dev.kiln.platform.credits.Credits;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.renderpool.PoolConfig;
 import java.nio.file.Path;
@@ -15,8 +16,22 @@ import java.nio.file.Path;
  * @param pool render workers and queue
  * @param limits render caps
  * @param home directory for local state (the first-start API key file)
+ * @param newUserCredits starting balance of each user created with a key, in credits
  */
-record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, RenderLimits limits, Path home) {
+record KilnConfig(
+        HttpConfig http,
+        DatabaseConfig database,
+        PoolConfig pool,
+        RenderLimits limits,
+        Path home,
+        long newUserCredits) {
+
+    KilnConfig {
+        if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
+            throw new ConfigException(
+                    "KILN_NEW_USER_CREDITS must be 0 to " + Credits.MAX_GRANT + ", was " + newUserCredits);
+        }
+    }
 
     /** Default per-render memory estimate: 4 bytes a pixel for the surface, twice over for encode buffers. */
     static final int BYTES_PER_PIXEL_BUDGET = 8;
@@ -75,7 +90,8 @@ record KilnConfig(HttpConfig http, DatabaseConfig database, PoolConfig pool, Ren
             if (!logFormat.equals("json") && !logFormat.equals("text")) {
                 throw new ConfigException("KILN_LOG_FORMAT must be json or text, was '" + logFormat + "'");
             }
-            return new KilnConfig(http, database, pool, limits, home);
+            long newUserCredits = s.longValue("KILN_NEW_USER_CREDITS", Credits.DEFAULT_NEW_USER_CREDITS);
+            return new KilnConfig(http, database, pool, limits, home, newUserCredits);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -41,6 +41,7 @@ final class Settings {
             "KILN_DB_CONNECT_TIMEOUT",
             "KILN_DB_STATEMENT_TIMEOUT",
             "KILN_HOME",
+            "KILN_NEW_USER_CREDITS",
             "KILN_LOG_FORMAT",
             "KILN_HEAP",
             "KILN_SOFT_HEAP",

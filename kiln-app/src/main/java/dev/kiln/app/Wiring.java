@@ -8,6 +8,8 @@ import dev.kiln.ops.PauseDetector;
 import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
+import dev.kiln.platform.Platform;
+import dev.kiln.platform.generations.PlaceholderGenerationJobs;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.Renderer;
 import dev.kiln.render.scene.SceneSchema;
@@ -31,7 +33,7 @@ final class Wiring implements AutoCloseable {
         this.config = config;
         this.database = openDatabase(config);
         try {
-            this.apiKeys = new ApiKeys(database.dataSource());
+            this.apiKeys = new ApiKeys(database.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits());
             this.metrics = new Metrics();
             this.pauses = new PauseDetector(metrics.registry()).start();
             Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
@@ -58,7 +60,9 @@ final class Wiring implements AutoCloseable {
                     pool,
                     token -> apiKeys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                     metrics,
-                    SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    // The placeholder stands in for kiln-queue until it is wired: generations stay queued.
+                    Platform.create(database.dataSource(), new PlaceholderGenerationJobs()));
         } catch (RuntimeException e) {
             database.close();
             throw e;

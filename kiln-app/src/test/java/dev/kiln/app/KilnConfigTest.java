@@ -40,6 +40,19 @@ class KilnConfigTest {
     }
 
     @Test
+    void newUserCreditsDefaultAndBounds() {
+        assertThat(KilnConfig.from(new Settings(Map.of())).newUserCredits()).isEqualTo(1000);
+        assertThat(KilnConfig.from(new Settings(Map.of("KILN_NEW_USER_CREDITS", "0")))
+                        .newUserCredits())
+                .isZero();
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_NEW_USER_CREDITS", "-1"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("KILN_NEW_USER_CREDITS");
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_NEW_USER_CREDITS", "lots"))))
+                .hasMessageContaining("KILN_NEW_USER_CREDITS must be an integer");
+    }
+
+    @Test
     void durationsAcceptUnits() {
         assertThat(Settings.parseDuration("X", "250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(Settings.parseDuration("X", "1.5s")).isEqualTo(Duration.ofMillis(1500));

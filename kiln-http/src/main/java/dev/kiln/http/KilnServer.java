@@ -1,6 +1,12 @@
 package dev.kiln.http;
 
 import dev.kiln.ops.Metrics;
+import dev.kiln.platform.ConflictException;
+import dev.kiln.platform.DatabaseUnavailableException;
+import dev.kiln.platform.NotFoundException;
+import dev.kiln.platform.Platform;
+import dev.kiln.platform.credits.InsufficientCreditsException;
+import dev.kiln.platform.generations.IdempotencyKeyReusedException;
 import dev.kiln.render.Renderer;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
@@ -17,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +46,37 @@ public final class KilnServer implements AutoCloseable {
             RenderPool pool,
             Authenticator authenticator,
             Metrics metrics,
-            byte[] sceneSchema) {
+            byte[] sceneSchema,
+            Platform platform) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
         JsonBodies bodies = new JsonBodies(config);
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
+        Documents documents = new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM);
+        ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
+        SceneHandlers scenes = new SceneHandlers(platform.scenes(), bodies, documents);
+        GenerationHandlers generations =
+                new GenerationHandlers(platform.generations(), platform.scenes(), bodies, documents);
+        CreditsHandler credits = new CreditsHandler(platform.credits());
         List<Route> routes = List.of(
                 new Route(Method.POST, "/v1/renders", render),
+                new Route(Method.POST, "/v1/projects", projects::create),
+                new Route(Method.GET, "/v1/projects", projects::list),
+                new Route(Method.GET, "/v1/projects/{id}", projects::get),
+                new Route(Method.PATCH, "/v1/projects/{id}", projects::patch),
+                new Route(Method.DELETE, "/v1/projects/{id}", projects::delete),
+                new Route(Method.POST, "/v1/projects/{id}/scenes", scenes::create),
+                new Route(Method.GET, "/v1/projects/{id}/scenes", scenes::list),
+                new Route(Method.GET, "/v1/scenes/{id}", scenes::get),
+                new Route(Method.PUT, "/v1/scenes/{id}", scenes::put),
+                new Route(Method.DELETE, "/v1/scenes/{id}", scenes::delete),
+                new Route(Method.POST, "/v1/scenes/{id}/generations", generations::submit),
+                new Route(Method.GET, "/v1/generations", generations::list),
+                new Route(Method.GET, "/v1/generations/{id}", generations::get),
+                new Route(Method.POST, "/v1/generations/{id}/cancel", generations::cancel),
+                new Route(Method.GET, "/v1/credits", credits::get),
                 new Route(Method.GET, "/healthz", ops::healthz),
                 new Route(Method.HEAD, "/healthz", ops::healthz),
                 new Route(Method.GET, "/readyz", ops::readyz),
@@ -64,7 +93,9 @@ public final class KilnServer implements AutoCloseable {
                             r.path(), k -> new java.util.TreeSet<>(java.util.Comparator.comparing(Method::text)))
                     .add(r.method());
         }
-        Map<String, Set<Method>> methodsByPath = Map.copyOf(allowed);
+        List<PathMethods> methodsByPath = allowed.entrySet().stream()
+                .map(e -> new PathMethods(pattern(e.getKey()), e.getValue()))
+                .toList();
         routing.any((req, res) -> notFoundOrWrongMethod(methodsByPath, req, res))
                 // Helidon handles route exceptions inside the innermost proceed(), still within
                 // KilnFilter's scope, so these handlers see the request id.
@@ -73,6 +104,26 @@ public final class KilnServer implements AutoCloseable {
                         dev.kiln.render.InvalidDocumentException.class,
                         (req, res, e) ->
                                 Problems.send(res, ProblemException.invalid(422, e.getMessage(), e.violations())))
+                .error(
+                        NotFoundException.class,
+                        (req, res, e) -> Problems.send(res, 404, "not-found", "Not Found", e.getMessage(), List.of()))
+                .error(
+                        ConflictException.class,
+                        (req, res, e) -> Problems.send(res, 409, "conflict", "Conflict", e.getMessage(), List.of()))
+                .error(
+                        IdempotencyKeyReusedException.class,
+                        (req, res, e) -> Problems.send(
+                                res,
+                                422,
+                                "idempotency-key-reused",
+                                "Idempotency-Key reused",
+                                e.getMessage(),
+                                List.of()))
+                .error(
+                        InsufficientCreditsException.class,
+                        (req, res, e) -> Problems.send(
+                                res, 402, "insufficient-credits", "Payment Required", e.getMessage(), List.of()))
+                .error(DatabaseUnavailableException.class, KilnServer::databaseUnavailable)
                 .error(io.helidon.http.HttpException.class, KilnServer::httpError)
                 .error(java.io.UncheckedIOException.class, KilnServer::clientIo)
                 .error(RuntimeException.class, KilnServer::unexpected);
@@ -99,14 +150,16 @@ public final class KilnServer implements AutoCloseable {
             RenderPool pool,
             Authenticator authenticator,
             Metrics metrics,
-            byte[] sceneSchema) {
+            byte[] sceneSchema,
+            Platform platform) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
                 Objects.requireNonNull(pool, "pool"),
                 Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(metrics, "metrics"),
-                Objects.requireNonNull(sceneSchema, "sceneSchema"));
+                Objects.requireNonNull(sceneSchema, "sceneSchema"),
+                Objects.requireNonNull(platform, "platform"));
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
         return s;
@@ -156,10 +209,24 @@ public final class KilnServer implements AutoCloseable {
         }
     }
 
-    private static void notFoundOrWrongMethod(
-            Map<String, Set<Method>> methodsByPath, ServerRequest req, ServerResponse res) {
+    /** A route path as a regular expression ({@code {id}} matches one segment) with the methods it serves. */
+    private record PathMethods(Pattern path, Set<Method> methods) {}
+
+    private static Pattern pattern(String routePath) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : routePath.split("(?=\\{)|(?<=\\})")) {
+            regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    private static void notFoundOrWrongMethod(List<PathMethods> methodsByPath, ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        Set<Method> allowed = methodsByPath.get(path);
+        Set<Method> allowed = methodsByPath.stream()
+                .filter(p -> p.path().matcher(path).matches())
+                .findFirst()
+                .map(PathMethods::methods)
+                .orElse(null);
         if (allowed == null) {
             Problems.send(res, 404, "not-found", "Not Found", "no route for " + safe(path), List.of());
             return;
@@ -173,6 +240,23 @@ public final class KilnServer implements AutoCloseable {
                 "method-not-allowed",
                 "Method Not Allowed",
                 req.prologue().method().text() + " is not allowed on " + path,
+                List.of());
+    }
+
+    /** The database is down or its pool is exhausted: a 503 the client may retry, not a 500. */
+    private static void databaseUnavailable(ServerRequest req, ServerResponse res, DatabaseUnavailableException e) {
+        LOG.warn(
+                "database unavailable on {} {}: {}",
+                req.prologue().method().text(),
+                req.path().path(),
+                e.getMessage());
+        res.header("Retry-After", "1");
+        Problems.send(
+                res,
+                503,
+                "database-unavailable",
+                "Service Unavailable",
+                "the database is unavailable; retry shortly",
                 List.of());
     }
 

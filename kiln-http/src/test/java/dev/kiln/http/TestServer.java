@@ -3,6 +3,9 @@ package dev.kiln.http;
 import dev.kiln.ops.Metrics;
 import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
+import dev.kiln.platform.Platform;
+import dev.kiln.platform.generations.GenerationJobs;
+import dev.kiln.platform.generations.PlaceholderGenerationJobs;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.Renderer;
@@ -25,10 +28,12 @@ final class TestServer implements AutoCloseable {
     final RenderPool pool;
     final Metrics metrics;
     final String key;
+    final ApiKeys keys;
     final URI base;
     final HttpClient client;
 
-    private TestServer(KilnServer server, RenderPool pool, Metrics metrics, String key) {
+    private TestServer(KilnServer server, RenderPool pool, Metrics metrics, String key, ApiKeys keys) {
+        this.keys = keys;
         this.server = server;
         this.pool = pool;
         this.metrics = metrics;
@@ -41,6 +46,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http) {
+        return start(db, poolConfig, renderer, http, new PlaceholderGenerationJobs());
+    }
+
+    static TestServer start(
+            Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http, GenerationJobs jobs) {
         Metrics metrics = new Metrics();
         ApiKeys keys = new ApiKeys(db.dataSource());
         String key = keys.create("test-user").token();
@@ -51,16 +61,48 @@ final class TestServer implements AutoCloseable {
                 pool,
                 token -> keys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                 metrics,
-                SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new TestServer(server, pool, metrics, key);
+                SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Platform.create(db.dataSource(), jobs));
+        return new TestServer(server, pool, metrics, key, keys);
     }
 
     static TestServer start(Database db) {
+        return start(db, new PlaceholderGenerationJobs());
+    }
+
+    /** A server whose generations enqueue through {@code jobs}. */
+    static TestServer start(Database db, GenerationJobs jobs) {
         return start(
                 db,
                 new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0));
+                HttpConfig.defaults("127.0.0.1", 0),
+                jobs);
+    }
+
+    /** A new user's API key (the user starts with the default balance). */
+    String newUserKey(String name) {
+        return keys.create(name).token();
+    }
+
+    /** {@code method path} with {@code json} (or no body when null) as the user of {@code apiKey}. */
+    HttpResponse<byte[]> call(String apiKey, String method, String path, String json, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey)
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        headers.forEach(b::setHeader);
+        return send(b.build());
+    }
+
+    /** {@code method path} with {@code json} (or no body when null) as the test user. */
+    HttpResponse<byte[]> call(String method, String path, String json) {
+        return call(key, method, path, json, Map.of());
     }
 
     HttpResponse<byte[]> post(String path, String json) {

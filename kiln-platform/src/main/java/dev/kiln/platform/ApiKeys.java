@@ -1,5 +1,6 @@
 package dev.kiln.platform;
 
+import dev.kiln.platform.credits.Credits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,7 +51,11 @@ public final class ApiKeys {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private static final String INSERT = """
-            WITH u AS (INSERT INTO users (name) VALUES (?) RETURNING id)
+            WITH u AS (INSERT INTO users (name, credits) VALUES (?, ?) RETURNING id, credits),
+            -- The starting balance is explained by the ledger like every later change.
+            signup AS (
+                INSERT INTO credit_ledger (user_id, delta, balance_after, reason)
+                SELECT id, credits, credits, 'signup' FROM u WHERE credits > 0)
             INSERT INTO api_keys (key_id, user_id, name, secret_hash)
             SELECT ?, u.id, ?, ? FROM u
             RETURNING user_id
@@ -74,17 +79,31 @@ public final class ApiKeys {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final long newUserCredits;
     private final SecureRandom random = new SecureRandom();
 
-    /** API keys stored in {@code dataSource}, timed by the system clock. */
+    /** API keys stored in {@code dataSource}, timed by the system clock; new users get the default balance. */
     public ApiKeys(DataSource dataSource) {
-        this(dataSource, Clock.systemUTC());
+        this(dataSource, Clock.systemUTC(), Credits.DEFAULT_NEW_USER_CREDITS);
     }
 
     /** API keys stored in {@code dataSource}; {@code clock} stamps revocation and last use. */
     public ApiKeys(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, Credits.DEFAULT_NEW_USER_CREDITS);
+    }
+
+    /**
+     * API keys stored in {@code dataSource}; {@code clock} stamps revocation and last use, and each user created
+     * with a key starts with {@code newUserCredits} credits.
+     */
+    public ApiKeys(DataSource dataSource, Clock clock, long newUserCredits) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
+            throw new IllegalArgumentException(
+                    "newUserCredits must be 0 to " + Credits.MAX_GRANT + ", was " + newUserCredits);
+        }
+        this.newUserCredits = newUserCredits;
     }
 
     /**
@@ -102,9 +121,10 @@ public final class ApiKeys {
             try (Connection c = dataSource.getConnection();
                     PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setString(1, name);
-                ps.setString(2, keyId);
-                ps.setString(3, name);
-                ps.setBytes(4, sha256(secret));
+                ps.setLong(2, newUserCredits);
+                ps.setString(3, keyId);
+                ps.setString(4, name);
+                ps.setBytes(5, sha256(secret));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return new CreatedKey(

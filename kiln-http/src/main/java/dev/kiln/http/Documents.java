@@ -1,0 +1,50 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.render.PreparedRender;
+import dev.kiln.render.RenderCancelledException;
+import dev.kiln.render.Renderer;
+import dev.kiln.renderpool.Ticker;
+import java.time.Duration;
+
+/**
+ * Validates a stored or submitted document with the render engine's own {@code prepare}, so what the platform keeps
+ * is exactly what a render accepts; violations come back as 422s with pointers into {@code {document, output}}.
+ */
+final class Documents {
+    private final Renderer renderer;
+    private final Duration budget;
+    private final Ticker ticker;
+
+    Documents(Renderer renderer, Duration budget, Ticker ticker) {
+        this.renderer = renderer;
+        this.budget = budget;
+        this.ticker = ticker;
+    }
+
+    /** The render request {@code {document, output}} (output omitted when null). */
+    static ObjectNode request(JsonNode document, JsonNode output) {
+        ObjectNode request = Api.MAPPER.createObjectNode();
+        request.set("document", document);
+        if (output != null) {
+            request.set("output", output);
+        }
+        return request;
+    }
+
+    /** Prepares {@code request} within the request budget: 422 when invalid, 504 when parsing overruns. */
+    PreparedRender prepare(ObjectNode request) {
+        long deadline = ticker.nanos() + budget.toNanos();
+        try {
+            // A hostile document can make parsing as costly as drawing; the budget bounds it here too.
+            return renderer.prepare(request, () -> ticker.nanos() - deadline >= 0);
+        } catch (RenderCancelledException e) {
+            throw ProblemException.of(
+                    504,
+                    "deadline-exceeded",
+                    "Gateway Timeout",
+                    "validating the document took longer than its " + budget.toMillis() + " ms budget");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.platform.credits.Pricing;
+import dev.kiln.platform.generations.Generation;
+import dev.kiln.platform.generations.GenerationStatus;
+import dev.kiln.platform.generations.Generations;
+import dev.kiln.platform.projects.Scene;
+import dev.kiln.platform.projects.Scenes;
+import dev.kiln.render.PreparedRender;
+import dev.kiln.render.Violation;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code /v1/scenes/{id}/generations} and {@code /v1/generations…}. */
+final class GenerationHandlers {
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private static final Set<String> FIELDS = Set.of("output");
+    /** Animated outputs belong to the video pipeline, which is not built yet; they are refused, not queued. */
+    private static final Set<String> NOT_YET = Set.of("mp4", "gif", "webp-animated");
+
+    private final Generations generations;
+    private final Scenes scenes;
+    private final JsonBodies bodies;
+    private final Documents documents;
+
+    GenerationHandlers(Generations generations, Scenes scenes, JsonBodies bodies, Documents documents) {
+        this.generations = generations;
+        this.scenes = scenes;
+        this.bodies = bodies;
+        this.documents = documents;
+    }
+
+    void submit(ServerRequest req, ServerResponse res) {
+        long userId = Api.userId();
+        long sceneId = SceneHandlers.id(req);
+        ObjectNode body = Api.object(bodies.read(req), FIELDS);
+        JsonNode output = body.get("output");
+        if (output != null && !output.isObject()) {
+            throw ProblemException.invalid(
+                    422, "/output: must be an object", List.of(new Violation("/output", "must be an object")));
+        }
+        if (output != null
+                && output.path("format").isTextual()
+                && NOT_YET.contains(output.get("format").textValue())) {
+            throw ProblemException.invalid(
+                    422,
+                    "/output/format: " + output.get("format").textValue() + " is not yet supported",
+                    List.of(new Violation(
+                            "/output/format",
+                            "not yet supported: generations render stills (png, jpeg, webp) for now")));
+        }
+        Optional<Generations.IdempotencyKey> key = idempotencyKey(req, sceneId, body);
+        if (key.isPresent()) {
+            Optional<Generation> earlier = generations.replay(userId, key.get());
+            if (earlier.isPresent()) {
+                accepted(res, earlier.get());
+                return;
+            }
+        }
+        Scene scene = scenes.get(userId, sceneId);
+        ObjectNode request = Documents.request(Api.tree(scene.documentJson()), output);
+        PreparedRender prepared = documents.prepare(request);
+        long cost = Pricing.still(prepared.output().width(), prepared.output().height());
+        Generations.Submitted submitted =
+                generations.submit(new Generations.Submit(userId, sceneId, Api.text(request), cost, key));
+        accepted(res, submitted.generation());
+    }
+
+    void list(ServerRequest req, ServerResponse res) {
+        Optional<GenerationStatus> status = Optional.empty();
+        Optional<String> raw = req.query().first("status").asOptional();
+        if (raw.isPresent()) {
+            status = GenerationStatus.parse(raw.get());
+            if (status.isEmpty()) {
+                throw Api.badQuery("status must be one of queued, processing, completed, failed, canceled");
+            }
+        }
+        Api.send(res, 200, Api.page(generations.list(Api.userId(), status, Api.page(req)), GenerationHandlers::json));
+    }
+
+    /**
+     * The generation, with an ETag over its body: a client polling for status sends {@code If-None-Match} and gets
+     * an empty 304 until something changes.
+     */
+    void get(ServerRequest req, ServerResponse res) {
+        byte[] body;
+        try {
+            body = Api.MAPPER.writeValueAsBytes(json(generations.get(Api.userId(), id(req))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a generation", e);
+        }
+        String etag = "\"" + java.util.HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
+        res.header(HeaderNames.ETAG, etag);
+        // Private (per API key) and revalidated every time: a cached copy is only ever reused after a 304.
+        res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
+        if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH), etag)) {
+            res.status(io.helidon.http.Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.status(io.helidon.http.Status.OK_200);
+        JsonResponses.send(res, Api.JSON, body);
+    }
+
+    /** Whether an {@code If-None-Match} value names {@code etag} (weak or strong) or is {@code *}. */
+    static boolean matches(Optional<String> ifNoneMatch, String etag) {
+        if (ifNoneMatch.isEmpty()) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.get().split(",")) {
+            String t = tag.strip();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void cancel(ServerRequest req, ServerResponse res) {
+        Api.send(res, 200, json(generations.cancel(Api.userId(), id(req))));
+    }
+
+    private static void accepted(ServerResponse res, Generation g) {
+        res.header(HeaderNames.LOCATION, "/v1/generations/" + g.id());
+        Api.send(res, 202, json(g));
+    }
+
+    /**
+     * The request's key with a hash of what it asks for: the scene and the parsed body, so whitespace and
+     * formatting do not make a retry look like another request.
+     */
+    private static Optional<Generations.IdempotencyKey> idempotencyKey(ServerRequest req, long sceneId, JsonNode body) {
+        Optional<String> header = req.headers().first(HeaderNames.create(IDEMPOTENCY_KEY));
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = header.get();
+        if (key.isEmpty()
+                || key.length() > Generations.MAX_IDEMPOTENCY_KEY_LENGTH
+                || !key.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e)) {
+            throw ProblemException.invalid(
+                    400,
+                    IDEMPOTENCY_KEY + " must be 1–" + Generations.MAX_IDEMPOTENCY_KEY_LENGTH
+                            + " visible ASCII characters",
+                    List.of(new Violation("", IDEMPOTENCY_KEY + " header: 1–255 visible ASCII characters")));
+        }
+        byte[] hash = sha256("scene " + sceneId + "\n" + Api.text(body));
+        return Optional.of(new Generations.IdempotencyKey(key, hash));
+    }
+
+    private static byte[] sha256(String s) {
+        return sha256(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK provides SHA-256", e);
+        }
+    }
+
+    static long id(ServerRequest req) {
+        return Api.pathId(req, "id", "generation");
+    }
+
+    static ObjectNode json(Generation g) {
+        ObjectNode n = Api.MAPPER.createObjectNode();
+        n.put("id", g.id());
+        n.put("projectId", g.projectId().orElse(null));
+        n.put("sceneId", g.sceneId().orElse(null));
+        n.put("status", g.status().wireName());
+        n.put("progress", g.progress());
+        n.put("stage", g.stage().orElse(null));
+        n.put("attempt", g.attempt());
+        n.put("cost", g.cost());
+        n.set("output", g.outputJson().map(Api::tree).orElse(null));
+        n.put("thumbnailUrl", g.thumbnailUrl().orElse(null));
+        n.set("error", g.errorJson().map(Api::tree).orElse(null));
+        n.put("createdAt", Api.time(g.createdAt()));
+        n.put("startedAt", Api.time(g.startedAt()));
+        n.put("finishedAt", Api.time(g.finishedAt()));
+        n.put("updatedAt", Api.time(g.updatedAt()));
+        return n;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kiln.platform;
+
+import dev.kiln.platform.credits.Credits;
+import dev.kiln.platform.generations.GenerationJobs;
+import dev.kiln.platform.generations.Generations;
+import dev.kiln.platform.projects.Projects;
+import dev.kiln.platform.projects.Scenes;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * The platform's services, handed to the HTTP layer as one value.
+ *
+ * @param projects projects
+ * @param scenes scenes of projects
+ * @param generations generations and their jobs
+ * @param credits balances and the ledger
+ */
+public record Platform(Projects projects, Scenes scenes, Generations generations, Credits credits) {
+    public Platform {
+        Objects.requireNonNull(projects, "projects");
+        Objects.requireNonNull(scenes, "scenes");
+        Objects.requireNonNull(generations, "generations");
+        Objects.requireNonNull(credits, "credits");
+    }
+
+    /** The services over {@code dataSource}, enqueueing generation jobs through {@code jobs}. */
+    public static Platform create(DataSource dataSource, GenerationJobs jobs) {
+        return new Platform(
+                new Projects(dataSource),
+                new Scenes(dataSource),
+                new Generations(dataSource, jobs),
+                new Credits(dataSource));
+    }
+}
