@@ -17,6 +17,8 @@ import java.nio.file.Path;
  * @param limits render caps
  * @param home directory for local state (the first-start API key file)
  * @param newUserCredits starting balance of each user created with a key, in credits
+ * @param role what this process runs: the API, the generation workers, or both
+ * @param storage root directory of stored outputs, shared by every instance of one deployment
  */
 record KilnConfig(
         HttpConfig http,
@@ -24,7 +26,9 @@ record KilnConfig(
         PoolConfig pool,
         RenderLimits limits,
         Path home,
-        long newUserCredits) {
+        long newUserCredits,
+        Role role,
+        Path storage) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -91,7 +95,10 @@ record KilnConfig(
                 throw new ConfigException("KILN_LOG_FORMAT must be json or text, was '" + logFormat + "'");
             }
             long newUserCredits = s.longValue("KILN_NEW_USER_CREDITS", Credits.DEFAULT_NEW_USER_CREDITS);
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits);
+            Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
+            Path storage =
+                    Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
+            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

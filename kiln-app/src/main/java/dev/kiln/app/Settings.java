@@ -41,6 +41,8 @@ final class Settings {
             "KILN_DB_CONNECT_TIMEOUT",
             "KILN_DB_STATEMENT_TIMEOUT",
             "KILN_HOME",
+            "KILN_ROLE",
+            "KILN_STORAGE_DIR",
             "KILN_NEW_USER_CREDITS",
             "KILN_LOG_FORMAT",
             "KILN_HEAP",

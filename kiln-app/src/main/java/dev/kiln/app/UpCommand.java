@@ -29,6 +29,12 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Bind address (overrides KILN_HOST).")
     String host;
 
+    @Option(
+            names = "--role",
+            description = "all (default): API and generation workers; api: the API only; worker: workers only"
+                    + " (overrides KILN_ROLE).")
+    String role;
+
     static boolean isServing() {
         return serving;
     }
@@ -41,6 +47,9 @@ final class UpCommand implements Callable<Integer> {
         }
         if (host != null) {
             settings = settings.with("KILN_HOST", host);
+        }
+        if (role != null) {
+            settings = settings.with("KILN_ROLE", role);
         }
         KilnConfig config = KilnConfig.from(settings);
         for (String unknown : settings.unknownNames()) {
@@ -107,7 +116,8 @@ final class UpCommand implements Callable<Integer> {
         Path keyFile = keyFile(w).toAbsolutePath();
         StringBuilder b = new StringBuilder();
         b.append("\nKiln is up on ").append(base);
-        b.append(" (render workers: ").append(w.config.pool().workers());
+        b.append(" (role: ").append(w.config.role().wireName());
+        b.append(", render workers: ").append(w.config.pool().workers());
         b.append(", queue: ").append(w.config.pool().queueCapacity()).append(")\n");
         // The key itself is printed only when it was just created, so restarts do not copy a credential
         // into every log collector; later starts point at the file instead.

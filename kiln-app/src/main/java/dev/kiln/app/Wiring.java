@@ -9,15 +9,27 @@ import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
-import dev.kiln.platform.generations.PlaceholderGenerationJobs;
+import dev.kiln.platform.generations.GenerationRuns;
+import dev.kiln.queue.JobQueue;
+import dev.kiln.queue.Maintenance;
+import dev.kiln.queue.QueueSchema;
+import dev.kiln.queue.Worker;
+import dev.kiln.queue.WorkerConfig;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.Renderer;
 import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
+import dev.kiln.storage.BlobStore;
+import dev.kiln.storage.LocalBlobStore;
+import dev.kiln.worker.PoolShare;
+import dev.kiln.worker.QueueGenerationJobs;
+import dev.kiln.worker.StillGenerationHandler;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
 final class Wiring implements AutoCloseable {
@@ -28,6 +40,10 @@ final class Wiring implements AutoCloseable {
     final PauseDetector pauses;
     final RenderPool pool;
     final KilnServer server;
+    final JobQueue queue;
+    final BlobStore store;
+    final Worker worker;
+    final Maintenance maintenance;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -54,6 +70,12 @@ final class Wiring implements AutoCloseable {
                     MetricNames.DB_POOL_PENDING, () -> database.poolStats().pending());
             metrics.gauge(MetricNames.DB_POOL_TOTAL, () -> database.poolStats().total());
             metrics.gauge(MetricNames.DB_POOL_MAX, () -> database.poolStats().max());
+            DataSource ds = database.dataSource();
+            QueueSchema.migrate(ds);
+            this.queue = JobQueue.create(ds);
+            this.store = openStorage(config.storage());
+            Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
+            GenerationRuns runs = new GenerationRuns(ds);
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -61,8 +83,28 @@ final class Wiring implements AutoCloseable {
                     token -> apiKeys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                     metrics,
                     SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    // The placeholder stands in for kiln-queue until it is wired: generations stay queued.
-                    Platform.create(database.dataSource(), new PlaceholderGenerationJobs()));
+                    platform,
+                    store,
+                    runs::fileOf,
+                    config.role().servesApi());
+            if (config.role().runsJobs()) {
+                StillGenerationHandler still =
+                        new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
+                int reserve = config.role() == Role.ALL
+                        ? PoolShare.defaultReserve(config.pool().workers())
+                        : 0;
+                this.worker = queue.startWorker(
+                        WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
+                                .withConcurrency(config.pool().workers())
+                                .withDrainTimeout(workerDrain(config.http().drainTimeout())),
+                        Map.of(QueueGenerationJobs.STILL, still),
+                        new PoolShare(pool, still::inFlight, reserve),
+                        null);
+                this.maintenance = queue.maintenance().start();
+            } else {
+                this.worker = null;
+                this.maintenance = null;
+            }
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -76,6 +118,21 @@ final class Wiring implements AutoCloseable {
     /** Starts with another renderer in place of the engine; tests use it to stand in for a render that wedges. */
     static Wiring start(KilnConfig config, Renderer renderer) {
         return new Wiring(config, java.util.Objects.requireNonNull(renderer, "renderer"));
+    }
+
+    /** The workers' share of the drain timeout: a quarter, at most 10 s (jobs not done by then go back to the queue). */
+    static Duration workerDrain(Duration drainTimeout) {
+        Duration quarter = drainTimeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(10)) < 0 ? quarter : Duration.ofSeconds(10);
+    }
+
+    static BlobStore openStorage(java.nio.file.Path root) {
+        try {
+            return LocalBlobStore.open(root);
+        } catch (java.io.IOException e) {
+            throw new StartupException(
+                    "cannot use " + root + " for stored outputs (KILN_STORAGE_DIR): " + e.getMessage());
+        }
     }
 
     static Database openDatabase(KilnConfig config) {
@@ -100,7 +157,10 @@ final class Wiring implements AutoCloseable {
     /** Drains and closes within {@code budget}: one wait for in-flight work, not one per component. */
     boolean drainAndClose(Duration budget) {
         Duration reserve = STOP_RESERVE.compareTo(budget.dividedBy(4)) < 0 ? STOP_RESERVE : budget.dividedBy(4);
-        boolean drained = server.drainAndStop(budget.minus(reserve));
+        boolean drained =
+                server.drainAndStop(budget.minus(reserve).minus(worker == null ? Duration.ZERO : workerDrain(budget)));
+        // Stop claiming, let running jobs finish or release them back to the queue, then stop maintenance.
+        queue.close();
         // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
         pool.close(Duration.ZERO);
         pauses.close();

@@ -10,6 +10,7 @@ import dev.kiln.platform.generations.IdempotencyKeyReusedException;
 import dev.kiln.render.Renderer;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
+import dev.kiln.storage.BlobStore;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -47,7 +48,10 @@ public final class KilnServer implements AutoCloseable {
             Authenticator authenticator,
             Metrics metrics,
             byte[] sceneSchema,
-            Platform platform) {
+            Platform platform,
+            BlobStore store,
+            FileAccess fileAccess,
+            boolean serveApi) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
@@ -60,7 +64,8 @@ public final class KilnServer implements AutoCloseable {
         GenerationHandlers generations =
                 new GenerationHandlers(platform.generations(), platform.scenes(), bodies, documents);
         CreditsHandler credits = new CreditsHandler(platform.credits());
-        List<Route> routes = List.of(
+        FilesHandler files = new FilesHandler(store, fileAccess);
+        List<Route> api = List.of(
                 new Route(Method.POST, "/v1/renders", render),
                 new Route(Method.POST, "/v1/projects", projects::create),
                 new Route(Method.GET, "/v1/projects", projects::list),
@@ -77,6 +82,8 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.GET, "/v1/generations/{id}", generations::get),
                 new Route(Method.POST, "/v1/generations/{id}/cancel", generations::cancel),
                 new Route(Method.GET, "/v1/credits", credits::get),
+                new Route(Method.GET, "/v1/files/{key}", files::get));
+        List<Route> operations = List.of(
                 new Route(Method.GET, "/healthz", ops::healthz),
                 new Route(Method.HEAD, "/healthz", ops::healthz),
                 new Route(Method.GET, "/readyz", ops::readyz),
@@ -84,6 +91,11 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.GET, "/metrics", ops::metrics),
                 new Route(Method.GET, "/openapi.json", ops::openApi),
                 new Route(Method.GET, "/v1/schema/scene.json", ops::sceneSchema));
+        // A worker-only instance serves the operations routes, so an orchestrator can probe it, and nothing else.
+        List<Route> routes = serveApi
+                ? java.util.stream.Stream.concat(api.stream(), operations.stream())
+                        .toList()
+                : operations;
         Map<String, Set<Method>> allowed = new java.util.HashMap<>();
         HttpRouting.Builder routing =
                 HttpRouting.builder().addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics));
@@ -123,6 +135,17 @@ public final class KilnServer implements AutoCloseable {
                         InsufficientCreditsException.class,
                         (req, res, e) -> Problems.send(
                                 res, 402, "insufficient-credits", "Payment Required", e.getMessage(), List.of()))
+                .error(
+                        dev.kiln.platform.generations.QueuedJobsQuotaException.class,
+                        (req, res, e) -> Problems.send(
+                                res,
+                                new ProblemException(
+                                        429,
+                                        "queue-quota",
+                                        "Too Many Requests",
+                                        e.getMessage() + "; wait for some to finish",
+                                        List.of(),
+                                        Map.of("Retry-After", "5"))))
                 .error(DatabaseUnavailableException.class, KilnServer::databaseUnavailable)
                 .error(io.helidon.http.HttpException.class, KilnServer::httpError)
                 .error(java.io.UncheckedIOException.class, KilnServer::clientIo)
@@ -143,7 +166,7 @@ public final class KilnServer implements AutoCloseable {
                 .build();
     }
 
-    /** Builds and starts the server; returns once it listens. */
+    /** Builds and starts the server with every route and no stored files; returns once it listens. */
     public static KilnServer start(
             HttpConfig config,
             Renderer renderer,
@@ -152,6 +175,34 @@ public final class KilnServer implements AutoCloseable {
             Metrics metrics,
             byte[] sceneSchema,
             Platform platform) {
+        return start(
+                config,
+                renderer,
+                pool,
+                authenticator,
+                metrics,
+                sceneSchema,
+                platform,
+                NoFiles.STORE,
+                FileAccess.NONE,
+                /* serveApi= */ true);
+    }
+
+    /**
+     * Builds and starts the server; returns once it listens. Without {@code serveApi} (a worker-only instance) it
+     * serves only {@code /healthz}, {@code /readyz}, {@code /metrics} and the docs.
+     */
+    public static KilnServer start(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            Authenticator authenticator,
+            Metrics metrics,
+            byte[] sceneSchema,
+            Platform platform,
+            BlobStore store,
+            FileAccess fileAccess,
+            boolean serveApi) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
@@ -159,7 +210,10 @@ public final class KilnServer implements AutoCloseable {
                 Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(metrics, "metrics"),
                 Objects.requireNonNull(sceneSchema, "sceneSchema"),
-                Objects.requireNonNull(platform, "platform"));
+                Objects.requireNonNull(platform, "platform"),
+                Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(fileAccess, "fileAccess"),
+                serveApi);
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
         return s;

@@ -1,0 +1,58 @@
+package dev.kiln.worker;
+
+import dev.kiln.platform.generations.GenerationJob;
+import dev.kiln.platform.generations.GenerationJobs;
+import dev.kiln.platform.generations.QueuedJobsQuotaException;
+import dev.kiln.queue.JobQueue;
+import dev.kiln.queue.JobRequest;
+import dev.kiln.queue.Priority;
+import dev.kiln.queue.QueueQuotaExceededException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The platform's {@link GenerationJobs} on Kiln's job queue: a generation's job is enqueued in the same transaction
+ * that inserts the generation and debits its credits, so there is no dual write. Tenant = user, so users share
+ * workers fairly; user-submitted generations are interactive work.
+ */
+public final class QueueGenerationJobs implements GenerationJobs {
+    /** The job kind of a still-image generation. */
+    public static final String STILL = "generation.still";
+
+    /** Attempts of a generation's job: transient failures (a full render pool, a deadline) are retried. */
+    public static final int MAX_ATTEMPTS = 3;
+
+    /** Longest one attempt may run; a still render's own budget is far shorter (see {@link StillGenerationHandler}). */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final JobQueue queue;
+
+    /** Enqueues on {@code queue}. */
+    public QueueGenerationJobs(JobQueue queue) {
+        this.queue = Objects.requireNonNull(queue, "queue");
+    }
+
+    @Override
+    public long enqueue(Connection tx, GenerationJob job) throws SQLException {
+        JobRequest request = JobRequest.of(STILL, Long.toString(job.userId()), payload(job.generationId()))
+                .withPriority(Priority.INTERACTIVE)
+                .withMaxAttempts(MAX_ATTEMPTS)
+                .withTimeout(ATTEMPT_TIMEOUT);
+        try {
+            return queue.enqueue(tx, request);
+        } catch (QueueQuotaExceededException e) {
+            throw new QueuedJobsQuotaException(e.quota());
+        }
+    }
+
+    @Override
+    public void cancel(Connection tx, long jobId) throws SQLException {
+        queue.cancel(tx, jobId);
+    }
+
+    static String payload(long generationId) {
+        return "{\"generationId\":" + generationId + "}";
+    }
+}
