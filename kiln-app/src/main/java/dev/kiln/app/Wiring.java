@@ -23,6 +23,7 @@ import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.LocalBlobStore;
+import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
@@ -44,6 +45,7 @@ final class Wiring implements AutoCloseable {
     final BlobStore store;
     final Worker worker;
     final Maintenance maintenance;
+    final GenerationReconciler reconciler;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -72,7 +74,9 @@ final class Wiring implements AutoCloseable {
             metrics.gauge(MetricNames.DB_POOL_MAX, () -> database.poolStats().max());
             DataSource ds = database.dataSource();
             QueueSchema.migrate(ds);
-            this.queue = JobQueue.create(ds);
+            QueueMetrics queueMetrics = new QueueMetrics(metrics);
+            this.queue = JobQueue.builder(ds).listener(queueMetrics).build();
+            queueMetrics.registerGauges(metrics, queue);
             this.store = openStorage(config.storage());
             Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
             GenerationRuns runs = new GenerationRuns(ds);
@@ -101,9 +105,11 @@ final class Wiring implements AutoCloseable {
                         new PoolShare(pool, still::inFlight, reserve),
                         null);
                 this.maintenance = queue.maintenance().start();
+                this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
             } else {
                 this.worker = null;
                 this.maintenance = null;
+                this.reconciler = null;
             }
         } catch (RuntimeException e) {
             database.close();
@@ -160,6 +166,9 @@ final class Wiring implements AutoCloseable {
         boolean drained =
                 server.drainAndStop(budget.minus(reserve).minus(worker == null ? Duration.ZERO : workerDrain(budget)));
         // Stop claiming, let running jobs finish or release them back to the queue, then stop maintenance.
+        if (reconciler != null) {
+            reconciler.close();
+        }
         queue.close();
         // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
         pool.close(Duration.ZERO);
