@@ -99,7 +99,8 @@ final class GenerationHandlers {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a generation", e);
         }
-        String etag = "\"" + java.util.HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
+        // Weak, because gzip and identity encodings of the body are the same representation for revalidation.
+        String etag = "W/\"" + java.util.HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
         res.header(HeaderNames.ETAG, etag);
         // Private (per API key) and revalidated every time: a cached copy is only ever reused after a 304.
         res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
@@ -111,14 +112,15 @@ final class GenerationHandlers {
         JsonResponses.send(res, Api.JSON, body);
     }
 
-    /** Whether an {@code If-None-Match} value names {@code etag} (weak or strong) or is {@code *}. */
+    /** Whether an {@code If-None-Match} value names {@code etag} by weak comparison (RFC 9110), or is {@code *}. */
     static boolean matches(Optional<String> ifNoneMatch, String etag) {
         if (ifNoneMatch.isEmpty()) {
             return false;
         }
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
         for (String tag : ifNoneMatch.get().split(",")) {
             String t = tag.strip();
-            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(opaque)) {
                 return true;
             }
         }

@@ -167,16 +167,21 @@ public final class Generations {
             }
             Scene scene = Scenes.lockForShare(c, s.userId(), s.sceneId());
             long id = insert(c, s, scene);
-            Credits.debit(c, s.userId(), s.cost(), id);
             long jobId = jobs.enqueue(c, new GenerationJob(id, s.userId(), s.cost()));
+            Generation g;
             try (PreparedStatement ps = c.prepareStatement(SET_JOB)) {
                 ps.setLong(1, jobId);
                 ps.setLong(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new Submitted(map(rs), /* replayed= */ false);
+                    g = map(rs);
                 }
             }
+            // Last, just before the commit: the debit locks the user's row, and every other debit of this user
+            // waits for that lock, so it is held for as short a time as possible. A short balance still rolls
+            // back the generation and its job with it.
+            Credits.debit(c, s.userId(), s.cost(), id);
+            return new Submitted(g, /* replayed= */ false);
         });
     }
 
