@@ -37,7 +37,8 @@ final class QueueMetrics implements QueueListener {
     void registerGauges(Metrics metrics, JobQueue queue) {
         metrics.gauge(MetricNames.JOBS_QUEUE_DEPTH, () -> stats(queue).available());
         metrics.gauge(
-                MetricNames.JOBS_OLDEST_AGE, () -> stats(queue).oldestAvailableAge().toMillis() / 1000.0);
+                MetricNames.JOBS_OLDEST_AGE,
+                () -> stats(queue).oldestAvailableAge().toMillis() / 1000.0);
     }
 
     private QueueStats stats(JobQueue queue) {

@@ -68,13 +68,16 @@ class DeadlineTest {
                     .isLessThan(Duration.ofMillis(200).plus(GRACE).toNanos());
             // The render ignores cancellation: past deadline + grace its worker is abandoned and replaced (issue 11),
             // so the slot is free and the instance ready while the stuck thread finishes on its own.
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.pool.snapshot().abandoned() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.pool.snapshot().abandoned() == 1);
             assertThat(server.pool.snapshot().running()).isZero();
             assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
             // The replacement worker serves; this render too takes the renderer's 2.5 s, well inside its budget.
-            assertThat(server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "8000")).statusCode())
+            assertThat(server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "8000"))
+                            .statusCode())
                     .isEqualTo(200);
-            await().atMost(Duration.ofSeconds(15)).until(() -> server.pool.snapshot().abandoned() == 0);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> server.pool.snapshot().abandoned() == 0);
             assertThat(stubborn.finished.get()).isGreaterThanOrEqualTo(1);
         }
     }
