@@ -64,7 +64,8 @@ public final class SuiteScan {
         CRASHED
     }
 
-    record Config(Path suite, Path out, Duration budget, Duration grace, int maxStuck, boolean jstack) {}
+    /** Options; {@code width} 0 keeps each SVG's intrinsic size, else scales the output to that width. */
+    record Config(Path suite, Path out, Duration budget, Duration grace, int maxStuck, boolean jstack, int width) {}
 
     record Result(String file, Outcome outcome, String phase, long millis, String detail) {
         String tsv() {
@@ -89,7 +90,10 @@ public final class SuiteScan {
 
     private SuiteScan() {}
 
-    /** Usage: {@code SuiteScan --suite DIR [--out DIR] [--budget-ms N] [--grace-ms N] [--max-stuck K]}. */
+    /**
+     * Usage: {@code SuiteScan --suite DIR [--out DIR] [--budget-ms N] [--grace-ms N] [--max-stuck K] [--jstack
+     * true|false] [--width PX]}.
+     */
     public static void main(String[] args) throws Exception {
         Config config = parseArgs(args);
         System.exit(run(config));
@@ -100,7 +104,8 @@ public final class SuiteScan {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: SuiteScan --suite DIR [--out DIR] [--budget-ms N]"
-                        + " [--grace-ms N] [--max-stuck K] [--jstack true|false]; bad argument " + args[i]);
+                        + " [--grace-ms N] [--max-stuck K] [--jstack true|false] [--width PX]; bad argument "
+                        + args[i]);
             }
             a.put(args[i].substring(2), args[++i]);
         }
@@ -115,7 +120,8 @@ public final class SuiteScan {
         Duration grace = Duration.ofMillis(Long.parseLong(a.getOrDefault("grace-ms", "" + DEFAULT_GRACE.toMillis())));
         int maxStuck = Integer.parseInt(a.getOrDefault("max-stuck", "" + DEFAULT_MAX_STUCK));
         boolean jstack = Boolean.parseBoolean(a.getOrDefault("jstack", "true"));
-        a.keySet().removeAll(Set.of("budget-ms", "grace-ms", "max-stuck", "jstack"));
+        int width = Integer.parseInt(a.getOrDefault("width", "0"));
+        a.keySet().removeAll(Set.of("budget-ms", "grace-ms", "max-stuck", "jstack", "width"));
         if (!a.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + a.keySet());
         }
@@ -128,7 +134,10 @@ public final class SuiteScan {
         if (maxStuck < 1) {
             throw new IllegalArgumentException("--max-stuck must be >= 1");
         }
-        return new Config(Path.of(suite), out, budget, grace, maxStuck, jstack);
+        if (width < 0) {
+            throw new IllegalArgumentException("--width must be >= 0 (0: intrinsic size)");
+        }
+        return new Config(Path.of(suite), out, budget, grace, maxStuck, jstack, width);
     }
 
     static int run(Config config) throws IOException, InterruptedException {
@@ -187,10 +196,15 @@ public final class SuiteScan {
 
     private static Result scanOne(RenderEngine engine, Config config, String file)
             throws IOException, InterruptedException {
-        String svg = Files.readString(config.suite().resolve(file), StandardCharsets.UTF_8);
+        // Not readString: a suite file in another encoding must be scanned, not end the JVM. A client's JSON
+        // encoder would have replaced its invalid UTF-8 the same way.
+        String svg = new String(Files.readAllBytes(config.suite().resolve(file)), StandardCharsets.UTF_8);
         ObjectNode request = JSON.createObjectNode();
         request.putObject("document").put("type", "svg").put("svg", svg);
-        request.putObject("output").put("format", "png");
+        ObjectNode output = request.putObject("output").put("format", "png");
+        if (config.width() > 0) {
+            output.put("width", config.width());
+        }
         long hardStop = System.nanoTime() + config.budget().plus(config.grace()).toNanos();
         // Cooperative stop at the end of the grace period: the most a fixed engine can do is honour it.
         CancellationSignal deadline = () -> System.nanoTime() - hardStop > 0;
