@@ -14,7 +14,7 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then OUT="$1"; shift; fi
 [ "${1:-}" = "--" ] && shift
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAR="$ROOT/kiln-bench/target/benchmarks.jar"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/kiln-render/src" "$ROOT/kiln-bench/src" -newer "$JAR" -print -quit)" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/kiln-render/src/main" "$ROOT/kiln-bench/src/main" -newer "$JAR" -print -quit)" ]; then
   (cd "$ROOT" && JAVA_HOME="$JAVA_HOME" ./mvnw -B -ntp -q -pl kiln-bench -am package -DskipTests >&2)
 fi
 mkdir -p "$OUT"
