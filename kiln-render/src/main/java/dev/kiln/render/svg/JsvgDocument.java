@@ -29,11 +29,13 @@ final class JsvgDocument implements PreparedDocument {
             .build();
 
     private final byte[] utf8;
+    private final String pointer;
     private final int width;
     private final int height;
 
-    private JsvgDocument(byte[] utf8, int width, int height) {
+    private JsvgDocument(byte[] utf8, int width, int height, String pointer) {
         this.utf8 = utf8;
+        this.pointer = pointer;
         this.width = width;
         this.height = height;
     }
@@ -44,7 +46,7 @@ final class JsvgDocument implements PreparedDocument {
         if (parse(utf8) == null) {
             throw InvalidDocumentException.of(pointer, "the SVG could not be parsed");
         }
-        return new JsvgDocument(utf8, width, height);
+        return new JsvgDocument(utf8, width, height, pointer);
     }
 
     private static SVGDocument parse(byte[] utf8) {
@@ -88,6 +90,10 @@ final class JsvgDocument implements PreparedDocument {
             // Scale the intrinsic box onto the output; JSVG maps the viewBox onto the intrinsic box itself.
             g.scale((double) outWidth / width, (double) outHeight / height);
             doc.render((java.awt.Component) null, g, new ViewBox(0, 0, width, height));
+        } catch (IllegalArgumentException e) {
+            // JSVG passes some document values straight to Java2D, which rejects them (a negative stroke-width
+            // or dash length, fr < 0, a filter raster too large): the document's fault, so a 422, not a 500.
+            throw InvalidDocumentException.of(pointer, "the SVG could not be drawn: " + e.getMessage());
         } finally {
             g.dispose();
         }
