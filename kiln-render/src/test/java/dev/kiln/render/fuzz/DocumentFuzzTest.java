@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Jazzer fuzz targets, one per document parser + renderer and one per place an embedded image can hide. Each
@@ -17,21 +15,21 @@ import org.junit.jupiter.api.Timeout;
  * from {@code DocumentFuzzTestInputs/<method>/}. To fuzz one target for real, see docs/hangs.md. Inputs that
  * hang today live in {@code hangs/} and run in {@link KnownHangsTest}, not here.
  *
- * <p>{@code @Timeout} doubles as libFuzzer's per-input {@code -timeout} when fuzzing.
+ * <p>The per-input time limit is {@link BoundedRender}'s, not JUnit's {@code @Timeout}: while fuzzing, the whole
+ * run is one JUnit invocation, so a JUnit timeout interrupts the fuzzer after that long and every input after it
+ * looks like a finding.
  */
 class DocumentFuzzTest {
     private static final String MAX_DURATION = "5m";
 
     /** Input: SVG markup (UTF-8). */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void svg(byte[] data) {
         BoundedRender.check(svgRequest(new String(data, StandardCharsets.UTF_8)));
     }
 
     /** Input: a whole render request whose document is forced to a scene. */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void scene(byte[] data) {
         JsonNode request = BoundedRender.jsonOrNull(data);
         if (request instanceof ObjectNode r && r.get("document") instanceof ObjectNode doc) {
@@ -42,7 +40,6 @@ class DocumentFuzzTest {
 
     /** Input: a bodymovin (Lottie) animation object; rendered at frame 0 (the fuzzer may add an output). */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void lottie(byte[] data) {
         JsonNode animation = BoundedRender.jsonOrNull(data);
         if (animation != null) {
@@ -54,7 +51,6 @@ class DocumentFuzzTest {
 
     /** Input: image bytes (PNG or JPEG), drawn as a scene image layer from a data URI. */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void sceneImage(byte[] data) {
         ObjectNode request = BoundedRender.JSON.createObjectNode();
         ObjectNode doc = request.putObject("document")
@@ -76,7 +72,6 @@ class DocumentFuzzTest {
 
     /** Input: image bytes (PNG or JPEG), drawn by an SVG {@code <image>} from a data URI. */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void svgImage(byte[] data) {
         BoundedRender.check(svgRequest("<svg xmlns='http://www.w3.org/2000/svg' width='96' height='64'>"
                 + "<image href='" + dataUri(data) + "' x='8' y='8' width='80' height='48'"
@@ -85,7 +80,6 @@ class DocumentFuzzTest {
 
     /** Input: image bytes (PNG or JPEG), drawn by Skottie as a Lottie image asset from a data URI. */
     @FuzzTest(maxDuration = MAX_DURATION)
-    @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void lottieImage(byte[] data) {
         String json = """
                 {"v":"5.7.0","fr":30,"ip":0,"op":10,"w":96,"h":64,
