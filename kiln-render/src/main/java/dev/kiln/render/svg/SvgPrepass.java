@@ -30,6 +30,13 @@ final class SvgPrepass {
 
     private SvgPrepass() {}
 
+    /**
+     * A number right after closepath, as in {@code d="M0 0Z0"}: invalid path grammar (Z takes no arguments) that
+     * sends JSVG 2.0.0's PathParser into an endless loop growing a list until the heap is gone, at parse time
+     * (docs/hangs.md). Rejected before JSVG sees it.
+     */
+    private static final Pattern NUMBER_AFTER_CLOSEPATH = Pattern.compile("[Zz][\\s,]*[-+.0-9]");
+
     private static XMLInputFactory hardenedFactory() {
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         // No DTD processing at all: a DOCTYPE is reported as an event (and rejected) but never interpreted.
@@ -119,6 +126,13 @@ final class SvgPrepass {
         String where = "<" + element + " " + attr + ">";
         if (attr.equals("href") || attr.equals("src")) {
             checkReference(where, value.strip(), pointer);
+        }
+        if ((attr.equals("d") || attr.equals("path"))
+                && NUMBER_AFTER_CLOSEPATH.matcher(value).find()) {
+            throw InvalidDocumentException.of(
+                    pointer,
+                    "path data in " + where + " has a number after Z/z ('" + abbreviate(value.strip())
+                            + "'); closepath takes no arguments");
         }
         checkCss(where, value, pointer);
     }
