@@ -1,6 +1,8 @@
 package dev.kiln.render.svg;
 
 import dev.kiln.render.InvalidDocumentException;
+import dev.kiln.render.RenderLimits;
+import dev.kiln.render.internal.EmbeddedImages;
 import java.io.StringReader;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -56,7 +58,7 @@ final class SvgPrepass {
      * Scans {@code svg}; throws {@link InvalidDocumentException} at {@code pointer} on the first forbidden
      * construct.
      */
-    static RootSize scan(String svg, String pointer) {
+    static RootSize scan(String svg, String pointer, RenderLimits limits) {
         XMLStreamReader r = null;
         try {
             r = FACTORY.createXMLStreamReader(new StringReader(svg));
@@ -90,7 +92,7 @@ final class SvgPrepass {
                                     r.getAttributeValue(null, "viewBox"));
                         }
                         for (int i = 0; i < r.getAttributeCount(); i++) {
-                            checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer);
+                            checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer, limits);
                         }
                         inStyle = name.equals("style");
                     }
@@ -122,10 +124,15 @@ final class SvgPrepass {
         }
     }
 
-    private static void checkAttribute(String element, String attr, String value, String pointer) {
+    private static void checkAttribute(String element, String attr, String value, String pointer, RenderLimits limits) {
         String where = "<" + element + " " + attr + ">";
         if (attr.equals("href") || attr.equals("src")) {
             checkReference(where, value.strip(), pointer);
+            // JSVG decodes embedded images itself, with no pixel cap: check the header here (docs/hangs.md).
+            String capped = EmbeddedImages.capViolation(value.strip(), limits);
+            if (capped != null) {
+                throw InvalidDocumentException.of(pointer, capped + " in " + where);
+            }
         }
         if ((attr.equals("d") || attr.equals("path"))
                 && NUMBER_AFTER_CLOSEPATH.matcher(value).find()) {
