@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.render.CancellationSignal;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.PreparedRender;
@@ -43,6 +44,42 @@ final class BoundedRender {
         RENDERED,
         REJECTED,
         CANCELLED
+    }
+
+    static {
+        // Pay class loading, Skia's native library and font set-up once, outside any input's time limit: the
+        // first render in a JVM takes up to 2 s on the shared host, which is not the input's doing.
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'><text y='6'>k</text></svg>";
+        ObjectNode warmSvg = JSON.createObjectNode();
+        warmSvg.putObject("document").put("type", "svg").put("svg", svg);
+        ObjectNode warmScene = JSON.createObjectNode();
+        warmScene
+                .putObject("document")
+                .put("type", "scene")
+                .put("width", 8)
+                .put("height", 8)
+                .putArray("layers")
+                .addObject()
+                .put("type", "text")
+                .put("x", 0)
+                .put("y", 0)
+                .put("width", 8)
+                .put("text", "k");
+        ObjectNode warmLottie = JSON.createObjectNode();
+        warmLottie
+                .putObject("document")
+                .put("type", "lottie")
+                .putObject("animation")
+                .put("v", "5.7.0")
+                .put("fr", 30)
+                .put("ip", 0)
+                .put("op", 1)
+                .put("w", 8)
+                .put("h", 8)
+                .putArray("layers");
+        for (ObjectNode warm : new ObjectNode[] {warmSvg, warmScene, warmLottie}) {
+            ENGINE.render(ENGINE.prepare(warm), CancellationSignal.NONE);
+        }
     }
 
     private BoundedRender() {}
