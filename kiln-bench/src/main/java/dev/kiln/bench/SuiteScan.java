@@ -354,7 +354,7 @@ public final class SuiteScan {
         StringBuilder tsv =
                 new StringBuilder("category\tfiles\tok\trejected_4xx\terror\toverran\tslow\tstuck\tcrashed\n");
         StringBuilder md = new StringBuilder();
-        md.append("# resvg suite scan\n\n")
+        md.append("# SVG suite scan\n\n")
                 .append("- date: ")
                 .append(Instant.now())
                 .append('\n')
@@ -368,6 +368,9 @@ public final class SuiteScan {
                 .append(" ms; grace to tell slow from hung: ")
                 .append(config.grace().toMillis())
                 .append(" ms\n")
+                .append("- output width: ")
+                .append(config.width() == 0 ? "intrinsic" : config.width() + " px")
+                .append('\n')
                 .append("- java: ")
                 .append(System.getProperty("java.version"))
                 .append("\n\n")
