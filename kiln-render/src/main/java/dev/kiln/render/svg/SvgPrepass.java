@@ -33,11 +33,12 @@ final class SvgPrepass {
     private SvgPrepass() {}
 
     /**
-     * A number right after closepath, as in {@code d="M0 0Z0"}: invalid path grammar (Z takes no arguments) that
-     * sends JSVG 2.0.0's PathParser into an endless loop growing a list until the heap is gone, at parse time
-     * (docs/hangs.md). Rejected before JSVG sees it.
+     * Anything but a command letter after closepath, as in {@code d="M0 0Z0"} or {@code "M0 0Z?"}: invalid path
+     * grammar (Z takes no arguments) that sends JSVG 2.0.0's PathParser into an endless loop growing a list until
+     * the heap is gone, at parse time (docs/hangs.md). Rejected before JSVG sees it. (A stray letter is harmless:
+     * JSVG stops at it.)
      */
-    private static final Pattern NUMBER_AFTER_CLOSEPATH = Pattern.compile("[Zz][\\s,]*[-+.0-9]");
+    private static final Pattern JUNK_AFTER_CLOSEPATH = Pattern.compile("[Zz][\\s,]*[^\\sA-Za-z,]");
 
     private static XMLInputFactory hardenedFactory() {
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
@@ -135,11 +136,11 @@ final class SvgPrepass {
             }
         }
         if ((attr.equals("d") || attr.equals("path"))
-                && NUMBER_AFTER_CLOSEPATH.matcher(value).find()) {
+                && JUNK_AFTER_CLOSEPATH.matcher(value).find()) {
             throw InvalidDocumentException.of(
                     pointer,
-                    "path data in " + where + " has a number after Z/z ('" + abbreviate(value.strip())
-                            + "'); closepath takes no arguments");
+                    "path data in " + where + " has a number or symbol after Z/z ('" + abbreviate(value.strip())
+                            + "'); closepath takes no arguments, only a next command may follow it");
         }
         checkCss(where, value, pointer);
     }
