@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.internal.DocumentParser;
+import dev.kiln.render.internal.EmbeddedImages;
 import dev.kiln.render.internal.PreparedDocument;
 import dev.kiln.render.internal.Violations;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class LottieParser implements DocumentParser {
                 }
             }
         }
-        checkAssets(anim.get("assets"), ap + "/assets", v);
+        checkAssets(anim.get("assets"), ap + "/assets", limits, v);
         checkFonts(anim.get("fonts"), ap + "/fonts", v);
         v.throwIfAny();
         return SkottieDocument.load(json, w, h, frames, fr, ap);
@@ -102,7 +103,7 @@ public final class LottieParser implements DocumentParser {
     }
 
     /** Image assets must be embedded: {@code p} a data URI, {@code u} empty. Precomps have no {@code p}. */
-    private static void checkAssets(JsonNode assets, String pointer, Violations v) {
+    private static void checkAssets(JsonNode assets, String pointer, RenderLimits limits, Violations v) {
         if (assets == null || assets.isNull()) {
             return;
         }
@@ -121,6 +122,11 @@ public final class LottieParser implements DocumentParser {
                         at + "/p",
                         "external asset '" + abbreviate(p.asText()) + "' is not allowed; embed images as"
                                 + " data:image/(png|jpeg|gif|webp);base64 URIs (Kiln never fetches files or URLs)");
+            } else if (p != null) {
+                String capped = EmbeddedImages.capViolation(p.textValue(), limits);
+                if (capped != null) {
+                    v.add(at + "/p", capped);
+                }
             }
             if (u != null && !(u.isTextual() && u.textValue().isEmpty())) {
                 v.add(at + "/u", "asset directories are not allowed; 'u' must be empty with an embedded 'p'");

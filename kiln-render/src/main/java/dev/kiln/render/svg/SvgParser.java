@@ -32,7 +32,7 @@ public final class SvgParser implements DocumentParser {
             throw InvalidDocumentException.of(
                     svgPointer, "SVG is larger than the " + limits.maxSvgBytes() + " byte cap (maxSvgBytes)");
         }
-        SvgPrepass.RootSize root = SvgPrepass.scan(svg, svgPointer);
+        SvgPrepass.RootSize root = SvgPrepass.scan(svg, svgPointer, limits);
         double[] size = intrinsicSize(root, svgPointer);
         int width = (int) Math.ceil(size[0]);
         int height = (int) Math.ceil(size[1]);

@@ -1,6 +1,8 @@
 package dev.kiln.render.svg;
 
 import dev.kiln.render.InvalidDocumentException;
+import dev.kiln.render.RenderLimits;
+import dev.kiln.render.internal.EmbeddedImages;
 import java.io.StringReader;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -39,6 +41,14 @@ final class SvgPrepass {
 
     private SvgPrepass() {}
 
+    /**
+     * Anything but a command letter after closepath, as in {@code d="M0 0Z0"} or {@code "M0 0Z?"}: invalid path
+     * grammar (Z takes no arguments) that sends JSVG 2.0.0's PathParser into an endless loop growing a list until
+     * the heap is gone, at parse time (docs/hangs.md). Rejected before JSVG sees it. (A stray letter is harmless:
+     * JSVG stops at it.)
+     */
+    private static final Pattern JUNK_AFTER_CLOSEPATH = Pattern.compile("[Zz][\\s,]*[^\\sA-Za-z,]");
+
     private static XMLInputFactory hardenedFactory() {
         XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         // No DTD processing at all: a DOCTYPE is reported as an event (and rejected) but never interpreted.
@@ -58,7 +68,7 @@ final class SvgPrepass {
      * Scans {@code svg}; throws {@link InvalidDocumentException} at {@code pointer} on the first forbidden
      * construct.
      */
-    static RootSize scan(String svg, String pointer) {
+    static RootSize scan(String svg, String pointer, RenderLimits limits) {
         XMLStreamReader r = null;
         try {
             r = FACTORY.createXMLStreamReader(new StringReader(svg));
@@ -101,7 +111,7 @@ final class SvgPrepass {
                             dashes.css(style);
                         }
                         for (int i = 0; i < r.getAttributeCount(); i++) {
-                            checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer);
+                            checkAttribute(name, r.getAttributeLocalName(i), r.getAttributeValue(i), pointer, limits);
                         }
                         inStyle = name.equals("style");
                     }
@@ -150,10 +160,22 @@ final class SvgPrepass {
         }
     }
 
-    private static void checkAttribute(String element, String attr, String value, String pointer) {
+    private static void checkAttribute(String element, String attr, String value, String pointer, RenderLimits limits) {
         String where = "<" + element + " " + attr + ">";
         if (attr.equals("href") || attr.equals("src")) {
             checkReference(where, value.strip(), pointer);
+            // JSVG decodes embedded images itself, with no pixel cap: check the header here (docs/hangs.md).
+            String capped = EmbeddedImages.capViolation(value.strip(), limits);
+            if (capped != null) {
+                throw InvalidDocumentException.of(pointer, capped + " in " + where);
+            }
+        }
+        if ((attr.equals("d") || attr.equals("path"))
+                && JUNK_AFTER_CLOSEPATH.matcher(value).find()) {
+            throw InvalidDocumentException.of(
+                    pointer,
+                    "path data in " + where + " has a number or symbol after Z/z ('" + abbreviate(value.strip())
+                            + "'); closepath takes no arguments, only a next command may follow it");
         }
         if (attr.equals("stdDeviation")) {
             checkStdDeviation(where, value, pointer);

@@ -6,6 +6,7 @@ import com.github.weisj.jsvg.parser.SVGLoader;
 import com.github.weisj.jsvg.parser.resources.ResourcePolicy;
 import com.github.weisj.jsvg.view.ViewBox;
 import dev.kiln.render.CancellationSignal;
+import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.internal.PreparedDocument;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -25,6 +26,9 @@ final class JsvgDocument implements PreparedDocument {
     private static final LoaderContext LOADER_CONTEXT = LoaderContext.builder()
             .externalResourcePolicy(ResourcePolicy.DENY_EXTERNAL)
             .build();
+
+    /** Where an SVG document's markup sits in a render request. */
+    private static final String POINTER = "/document/svg";
 
     private final byte[] utf8;
     private final int width;
@@ -77,6 +81,10 @@ final class JsvgDocument implements PreparedDocument {
             // Scale the intrinsic box onto the output; JSVG maps the viewBox onto the intrinsic box itself.
             g.scale((double) outWidth / width, (double) outHeight / height);
             doc.render((java.awt.Component) null, g, new ViewBox(0, 0, width, height));
+        } catch (IllegalArgumentException e) {
+            // JSVG passes some document values straight to Java2D, which rejects them (a negative stroke-width
+            // or dash length, fr < 0, a filter raster too large): the document's fault, so a 422, not a 500.
+            throw InvalidDocumentException.of(POINTER, "the SVG could not be drawn: " + e.getMessage());
         } finally {
             g.dispose();
         }
