@@ -25,7 +25,10 @@ class JavaTwoDRejectionsTest {
                 "<rect x='40' y='40' width='120' height='120' fill='none' stroke='green' stroke-dasharray='20 40 -60'/>",
                 "<radialGradient id='g' fr='-1'><stop offset='0' stop-color='black'/><stop offset='1' stop-color='white'/>"
                         + "</radialGradient>"
-                        + "<rect width='200' height='200' fill='url(#g)'/>"
+                        + "<rect width='200' height='200' fill='url(#g)'/>",
+                // A denormal blur: Java2D's ConvolveOp throws ImagingOpException ("Unable to convolve src image").
+                "<filter id='f'><feGaussianBlur stdDeviation='1e-40'/></filter>"
+                        + "<rect x='20' y='20' width='160' height='160' fill='seagreen' filter='url(#f)'/>"
             })
     void javaTwoDArgumentErrorsAre422s(String body) {
         RenderEngine engine = RenderEngine.create(RenderLimits.defaults());

@@ -81,9 +81,10 @@ final class JsvgDocument implements PreparedDocument {
             // Scale the intrinsic box onto the output; JSVG maps the viewBox onto the intrinsic box itself.
             g.scale((double) outWidth / width, (double) outHeight / height);
             doc.render((java.awt.Component) null, g, new ViewBox(0, 0, width, height));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.awt.image.ImagingOpException e) {
             // JSVG passes some document values straight to Java2D, which rejects them (a negative stroke-width
-            // or dash length, fr < 0, a filter raster too large): the document's fault, so a 422, not a 500.
+            // or dash length, fr < 0, a filter raster too large, a denormal blur whose kernel cannot convolve):
+            // the document's fault, so a 422, not a 500.
             throw InvalidDocumentException.of(POINTER, "the SVG could not be drawn: " + e.getMessage());
         } finally {
             g.dispose();
