@@ -52,7 +52,17 @@ public class ContainmentBench {
         ObjectNode req = RenderFormatBench.request(document);
         req.putObject("output").put("format", "png");
         prepared = engine.prepare(req);
-        plainDocument = document.equals("svg-card")
+        plainDocument = plainDocument(document, prepared);
+        if (plainDocument.getClass().getClassLoader()
+                        == prepared.document().getClass().getClassLoader()
+                && document.equals("svg-card")) {
+            throw new IllegalStateException("the plain SVG path must use JSVG as shipped, not the sandbox's copy");
+        }
+    }
+
+    /** The prepared document drawn without containment: for SVG, JSVG as shipped (the application loader's copy). */
+    static PreparedDocument plainDocument(String document, PreparedRender prepared) {
+        return document.equals("svg-card")
                 ? new JsvgRasterizer()
                         .load(
                                 RenderFormatBench.resource("card.svg").getBytes(StandardCharsets.UTF_8),
@@ -60,11 +70,6 @@ public class ContainmentBench {
                                 prepared.document().intrinsicHeight())
                         .orElseThrow()
                 : prepared.document();
-        if (plainDocument.getClass().getClassLoader()
-                        == prepared.document().getClass().getClassLoader()
-                && document.equals("svg-card")) {
-            throw new IllegalStateException("the plain SVG path must use JSVG as shipped, not the sandbox's copy");
-        }
     }
 
     /** One full render, draw and PNG encode, on the path named by {@link #path}. */

@@ -8,10 +8,8 @@ import dev.kiln.render.RenderEngine;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.encode.Encoders;
 import dev.kiln.render.internal.PreparedDocument;
-import dev.kiln.render.svg.jsvg.JsvgRasterizer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -43,14 +41,7 @@ public final class ContainmentCost {
             ObjectNode req = RenderFormatBench.request(document);
             req.putObject("output").put("format", "png");
             PreparedRender prepared = engine.prepare(req);
-            PreparedDocument plain = document.equals("svg-card")
-                    ? new JsvgRasterizer()
-                            .load(
-                                    RenderFormatBench.resource("card.svg").getBytes(StandardCharsets.UTF_8),
-                                    prepared.document().intrinsicWidth(),
-                                    prepared.document().intrinsicHeight())
-                            .orElseThrow()
-                    : prepared.document();
+            PreparedDocument plain = ContainmentBench.plainDocument(document, prepared);
             OutputSpec out = prepared.output();
             Runnable contained = () -> engine.render(prepared, CancellationSignal.NONE);
             Runnable direct = () -> Encoders.forFormat(out.format())
