@@ -6,9 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * PLACEHOLDER until kiln-queue is wired in: records each job in the platform's {@code placeholder_jobs} table, in
- * the caller's transaction, and returns that row's id. Nothing runs these jobs, so generations stay {@code queued}
- * until cancelled; there is no pretend completion.
+ * A {@link GenerationJobs} that runs nothing, for tests of the platform alone: records each job in the platform's
+ * {@code placeholder_jobs} table, in the caller's transaction, and returns that row's id. Generations stay
+ * {@code queued} until cancelled; there is no pretend completion. The service itself uses kiln-worker's
+ * {@code QueueGenerationJobs}.
  */
 public final class PlaceholderGenerationJobs implements GenerationJobs {
 
