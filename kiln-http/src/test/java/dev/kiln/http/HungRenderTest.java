@@ -62,6 +62,34 @@ class HungRenderTest {
         }
     }
 
+    /** Every hang the fuzzer and the suite scan found (kiln-render's {@code hangs/}), sent twice at once. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "feDropShadow-negative-stdDeviation.svg",
+                "feGaussianBlur-negative-stdDeviation-y.svg",
+                "feGaussianBlur-negative-stdDeviation.svg",
+                "path-number-after-closepath.svg",
+                "stroke-dasharray-tiny-dashes.svg"
+            })
+    void everyKnownHangIsAnsweredInBudgetAndLeavesFullCapacity(String file) throws Exception {
+        String svg;
+        try (var in = HungRenderTest.class.getResourceAsStream("/hangs/" + file)) {
+            svg = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (TestServer server = TestServer.start(
+                db.database(),
+                TWO_WORKERS,
+                RenderEngine.create(RenderLimits.defaults()),
+                HttpConfig.defaults("127.0.0.1", 0))) {
+            for (Answer a : twiceAtOnce(server, Docs.svgRender(svg, "png"))) {
+                assertThat(a.status()).as(file).isIn(422, 504);
+                assertThat(a.tookNanos()).isLessThan(ANSWER_BOUND.toNanos());
+            }
+            assertFullCapacity(server);
+        }
+    }
+
     /** Validation is never the only defence: the same loop reached past the pre-pass stops at the budget. */
     @Test
     void jsvgLoopPastValidationIsStoppedAtTheBudgetAndTheWorkersComeBack() throws Exception {
