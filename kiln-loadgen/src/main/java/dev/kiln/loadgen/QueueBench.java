@@ -84,6 +84,7 @@ final class QueueBench {
                 spec.concurrency(),
                 spec.addsInFlight(),
                 spec.bulkSize(),
+                spec.tenants(),
                 single,
                 bulk,
                 pickup);
@@ -100,11 +101,15 @@ final class QueueBench {
                 JobQueue queue = queue(pool)) {
             Histogram addCalls = new Histogram(HIGHEST_MICROS, 3);
             Counters before = Counters.read(admin);
+            String addWaits;
             long t0 = System.nanoTime();
-            if (bulk) {
-                addBulk(pool, queue, addCalls);
-            } else {
-                addSingly(pool, queue, addCalls);
+            try (WaitSampler waits = new WaitSampler(connect(spec.database()))) {
+                if (bulk) {
+                    addBulk(pool, queue, addCalls);
+                } else {
+                    addSingly(pool, queue, addCalls);
+                }
+                addWaits = waits.summary();
             }
             long addNanos = System.nanoTime() - t0;
             Counters.Cost addCost = Counters.read(admin).since(before, n);
@@ -127,10 +132,13 @@ final class QueueBench {
             };
             before = Counters.read(admin);
             long confirmed;
+            String processWaits;
             // Closing the worker drains it, outside the timed window.
-            try (Worker ignored = queue.startWorker(worker("bench-" + name), Map.of(KIND, handler))) {
+            try (WaitSampler waits = new WaitSampler(connect(spec.database()));
+                    Worker ignored = queue.startWorker(worker("bench-" + name), Map.of(KIND, handler))) {
                 await(ended, "burn-down " + name);
                 confirmed = confirmAllCompleted(admin, n, "burn-down " + name);
+                processWaits = waits.summary();
             }
             Counters.Cost processCost = Counters.read(admin).since(before, n);
             long burnNanos = confirmed - firstStart.get();
@@ -147,6 +155,7 @@ final class QueueBench {
                     addCalls.getValueAtPercentile(99) / 1000.0,
                     addCost.writeXactsPerJob(),
                     addCost.walBytesPerJob(),
+                    addWaits,
                     analyzeMs,
                     millis(burnNanos),
                     rate(n, burnNanos),
@@ -154,6 +163,7 @@ final class QueueBench {
                     millis(confirmed - lastEnd.get()),
                     processCost.writeXactsPerJob(),
                     processCost.walBytesPerJob(),
+                    processWaits,
                     tally.completed(),
                     tally.rows(),
                     handlerStarts,
@@ -166,14 +176,15 @@ final class QueueBench {
     private void addSingly(HikariDataSource pool, JobQueue queue, Histogram calls)
             throws InterruptedException, TimeoutException {
         AtomicInteger next = new AtomicInteger();
-        JobRequest request = request();
+        List<JobRequest> requests = requests();
         try (ExecutorService lanes = Executors.newFixedThreadPool(
                 spec.addsInFlight(), Thread.ofPlatform().name("bench-add-", 0).factory())) {
             List<Future<?>> futures = new ArrayList<>();
             for (int lane = 0; lane < spec.addsInFlight(); lane++) {
                 futures.add(lanes.submit(() -> {
                     Histogram mine = new Histogram(HIGHEST_MICROS, 3);
-                    while (next.getAndIncrement() < spec.jobs()) {
+                    for (int i; (i = next.getAndIncrement()) < spec.jobs(); ) {
+                        JobRequest request = requests.get(i % requests.size());
                         long t = System.nanoTime();
                         inTransaction(pool, c -> queue.enqueue(c, request));
                         mine.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - t) / 1_000));
@@ -192,10 +203,12 @@ final class QueueBench {
 
     /** Workload B's adds: {@code enqueueAll} of {@code bulkSize} jobs a call, one call at a time. */
     private void addBulk(HikariDataSource pool, JobQueue queue, Histogram calls) throws SQLException {
-        JobRequest request = request();
+        List<JobRequest> requests = requests();
         for (int from = 0; from < spec.jobs(); from += spec.bulkSize()) {
-            List<JobRequest> batch =
-                    java.util.Collections.nCopies(Math.min(spec.bulkSize(), spec.jobs() - from), request);
+            List<JobRequest> batch = new ArrayList<>();
+            for (int i = from; i < Math.min(spec.jobs(), from + spec.bulkSize()); i++) {
+                batch.add(requests.get(i % requests.size()));
+            }
             long t = System.nanoTime();
             inTransaction(pool, c -> queue.enqueueAll(c, batch));
             calls.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - t) / 1_000));
@@ -247,7 +260,7 @@ final class QueueBench {
             long[] ids = new long[n];
             try (Worker ignored = queue.startWorker(worker("bench-C"), Map.of(KIND, handler))) {
                 Thread.sleep(IDLE_BEFORE_PICKUP);
-                JobRequest request = request();
+                JobRequest request = requests().getFirst();
                 long base = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     intended[i] = base + i * spec.latencyGap().toNanos();
@@ -292,8 +305,16 @@ final class QueueBench {
 
     // ---- plumbing ----
 
-    private JobRequest request() {
-        return JobRequest.of(KIND, TENANT, "{}");
+    /** One request per tenant: {@value #TENANT} alone, or {@value #TENANT}-0, -1, ... */
+    private List<JobRequest> requests() {
+        if (spec.tenants() == 1) {
+            return List.of(JobRequest.of(KIND, TENANT, "{}"));
+        }
+        List<JobRequest> out = new ArrayList<>();
+        for (int t = 0; t < spec.tenants(); t++) {
+            out.add(JobRequest.of(KIND, TENANT + "-" + t, "{}"));
+        }
+        return out;
     }
 
     private WorkerConfig worker(String name) {
@@ -445,6 +466,75 @@ final class QueueBench {
             return org.postgresql.replication.LogSequenceNumber.valueOf(lsn).asLong()
                     - org.postgresql.replication.LogSequenceNumber.valueOf(before.lsn)
                             .asLong();
+        }
+    }
+
+    /**
+     * Samples {@code pg_stat_activity} of the benchmark's database every {@link #EVERY} on a connection of its own:
+     * what the active backends wait on (e.g. {@code Lock:transactionid}, {@code IO:WALSync}), or {@code running}
+     * when they wait on nothing (on CPU, or not instrumented).
+     */
+    private static final class WaitSampler implements AutoCloseable {
+        static final Duration EVERY = Duration.ofMillis(20);
+        private static final String SAMPLE = "SELECT coalesce(wait_event_type || ':' || wait_event, 'running'),"
+                + " count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'"
+                + " AND pid <> pg_backend_pid() GROUP BY 1";
+
+        private final Connection connection;
+        private final Map<String, Long> counts = new ConcurrentHashMap<>();
+        private final AtomicLong samples = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        WaitSampler(Connection connection) {
+            this.connection = connection;
+            this.thread =
+                    Thread.ofPlatform().name("bench-wait-sampler").daemon(true).start(this::loop);
+        }
+
+        private void loop() {
+            try (Statement s = connection.createStatement()) {
+                while (running) {
+                    try (ResultSet rs = s.executeQuery(SAMPLE)) {
+                        while (rs.next()) {
+                            counts.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        }
+                    }
+                    samples.incrementAndGet();
+                    Thread.sleep(EVERY);
+                }
+            } catch (SQLException | InterruptedException e) {
+                // The summary covers the samples taken so far.
+            }
+        }
+
+        /** The top wait events as shares of active-backend samples, plus the mean number of active backends. */
+        String summary() {
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
+            long n = Math.max(1, samples.get());
+            if (total == 0) {
+                return "no active backends sampled (" + n + " samples)";
+            }
+            StringBuilder out = new StringBuilder(String.format(
+                    java.util.Locale.ROOT, "%.1f active backends on average over %d samples:", (double) total / n, n));
+            counts.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(5)
+                    .forEach(e -> out.append(String.format(
+                            java.util.Locale.ROOT, " %s %.0f%%,", e.getKey(), 100.0 * e.getValue() / total)));
+            out.setLength(out.length() - 1);
+            return out.toString();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            running = false;
+            try {
+                thread.join(EVERY.multipliedBy(50));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            connection.close();
         }
     }
 

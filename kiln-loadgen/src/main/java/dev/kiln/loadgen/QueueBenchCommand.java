@@ -65,6 +65,12 @@ public final class QueueBenchCommand implements Callable<Integer> {
     private int bulkSize;
 
     @Option(
+            names = "--tenants",
+            defaultValue = "" + QueueBenchSpec.DEFAULT_TENANTS,
+            description = "Tenants the jobs are spread over, round robin. Default: ${DEFAULT-VALUE}")
+    private int tenants;
+
+    @Option(
             names = "--database",
             defaultValue = QueueBenchSpec.DEFAULT_DATABASE,
             description = "The benchmark's database; DROPPED and recreated each run. Default: ${DEFAULT-VALUE}")
@@ -116,6 +122,7 @@ public final class QueueBenchCommand implements Callable<Integer> {
                     concurrency,
                     addsInFlight,
                     bulkSize,
+                    tenants,
                     latencyJobs,
                     latencyGap,
                     timeout);

@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param concurrency worker concurrency
  * @param addsInFlight single adds in flight in A
  * @param bulkSize jobs per {@code enqueueAll} call in B
+ * @param tenants tenants the jobs of A and B are spread over
  * @param single workload A
  * @param bulk workload B
  * @param pickup workload C
@@ -34,6 +35,7 @@ record QueueBenchReport(
         int concurrency,
         int addsInFlight,
         int bulkSize,
+        int tenants,
         Throughput single,
         Throughput bulk,
         Pickup pickup) {
@@ -52,6 +54,7 @@ record QueueBenchReport(
      * @param addP99Ms 99th percentile of one add call
      * @param addWriteXactsPerJob write transactions (each one WAL flush at commit) per job while adding
      * @param addWalBytesPerJob WAL bytes per job while adding
+     * @param addWaits what the database's active backends waited on while adding ({@code pg_stat_activity} samples)
      * @param analyzeMs time of the ANALYZE run between adding and processing (outside both timed windows)
      * @param burnMs first handler start until the database shows every job completed
      * @param jobsPerSec jobs / burn time
@@ -59,6 +62,7 @@ record QueueBenchReport(
      * @param confirmLagMs last handler return until the database showed every job completed
      * @param processWriteXactsPerJob write transactions per job while processing
      * @param processWalBytesPerJob WAL bytes per job while processing
+     * @param processWaits what the database's active backends waited on while processing
      * @param completed jobs in state {@code completed} at the end
      * @param rows job rows in the table at the end
      * @param handlerStarts handler invocations
@@ -72,6 +76,7 @@ record QueueBenchReport(
             double addP99Ms,
             double addWriteXactsPerJob,
             double addWalBytesPerJob,
+            String addWaits,
             long analyzeMs,
             double burnMs,
             double jobsPerSec,
@@ -79,6 +84,7 @@ record QueueBenchReport(
             double confirmLagMs,
             double processWriteXactsPerJob,
             double processWalBytesPerJob,
+            String processWaits,
             long completed,
             long rows,
             long handlerStarts,
@@ -164,10 +170,12 @@ record QueueBenchReport(
         md.append("## kiln bench queue, ").append(startedAt).append("\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "%,d no-op jobs per workload, worker concurrency %d, %d single adds in flight, bulk %,d a call;"
+                "%,d no-op jobs per workload from %d tenant(s), worker concurrency %d, %d single adds in flight,"
+                        + " bulk %,d a call;"
                         + " pickup: %d jobs %s ms apart to an idle worker. %s, database %s. ANALYZE ran between"
                         + " adding and processing (autovacuum is off on this server), outside the timed windows.%n%n",
                 jobs,
+                tenants,
                 concurrency,
                 addsInFlight,
                 bulkSize,
@@ -191,6 +199,14 @@ record QueueBenchReport(
         md.append("|---|---|---|---|---|---|---|---|\n");
         row(md, "A (single adds)", single);
         row(md, "B (bulk adds)", bulk);
+        md.append(String.format(
+                Locale.ROOT,
+                "%nDatabase wait events (pg_stat_activity, sampled every 20 ms):%n%n"
+                        + "- A adding: %s%n- A processing: %s%n- B adding: %s%n- B processing: %s%n",
+                single.addWaits(),
+                single.processWaits(),
+                bulk.addWaits(),
+                bulk.processWaits()));
         md.append(String.format(
                 Locale.ROOT,
                 "%nPickup (C): commit of the add → handler start p50 %s, p99 %s, max %s ms; from the intended send"

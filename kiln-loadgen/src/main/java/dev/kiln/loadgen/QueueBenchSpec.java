@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * @param concurrency the worker's concurrency during burn-down and pickup
  * @param addsInFlight single adds (one transaction each) kept in flight in workload A
  * @param bulkSize jobs per {@code enqueueAll} call in workload B (calls issued one at a time)
+ * @param tenants tenants the jobs are spread over, round robin (Kiln's enqueues of one tenant serialise on its quota
+ *     counter row, docs/queue.md)
  * @param latencyJobs jobs added to an idle worker in workload C
  * @param latencyGap the gap between workload C's intended send times
  * @param timeout the longest one phase (adds, burn-down, pickup) may take before the run fails
@@ -32,6 +34,7 @@ record QueueBenchSpec(
         int concurrency,
         int addsInFlight,
         int bulkSize,
+        int tenants,
         int latencyJobs,
         Duration latencyGap,
         Duration timeout) {
@@ -46,6 +49,8 @@ record QueueBenchSpec(
     static final int DEFAULT_ADDS_IN_FLIGHT = 50;
     /** Default bulk size: 1,000 jobs per call. */
     static final int DEFAULT_BULK_SIZE = 1_000;
+    /** Default tenants: 1, the whole workload from one tenant (the peers have no tenants). */
+    static final int DEFAULT_TENANTS = 1;
     /** Default pickup-latency jobs: 200. */
     static final int DEFAULT_LATENCY_JOBS = 200;
     /** Default gap between pickup-latency adds: 20 ms. */
@@ -90,6 +95,9 @@ record QueueBenchSpec(
         }
         if (bulkSize < 1) {
             throw new IllegalArgumentException("bulk-size must be at least 1, was " + bulkSize);
+        }
+        if (tenants < 1 || tenants > jobs) {
+            throw new IllegalArgumentException("tenants must be in 1..jobs (" + jobs + "), was " + tenants);
         }
         if (latencyJobs < 1) {
             throw new IllegalArgumentException("latency-jobs must be at least 1, was " + latencyJobs);

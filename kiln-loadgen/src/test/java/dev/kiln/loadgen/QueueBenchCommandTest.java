@@ -66,6 +66,8 @@ class QueueBenchCommandTest {
                 "10",
                 "--bulk-size",
                 "50",
+                "--tenants",
+                "3",
                 "--database",
                 DATABASE,
                 "--out",
@@ -85,6 +87,7 @@ class QueueBenchCommandTest {
         assertThat(json).hasSize(1);
         JsonNode report = new ObjectMapper().readTree(json.getFirst().toFile());
         assertThat(report.get("jobs").asInt()).isEqualTo(200);
+        assertThat(report.get("tenants").asInt()).isEqualTo(3);
         for (String workload : List.of("single", "bulk")) {
             JsonNode t = report.get(workload);
             assertThat(t.get("completed").asLong()).as(workload).isEqualTo(200);
@@ -92,6 +95,7 @@ class QueueBenchCommandTest {
             assertThat(t.get("handlerStarts").asLong()).as(workload).isEqualTo(200);
             assertThat(t.get("duplicateStarts").asLong()).as(workload).isZero();
             assertThat(t.get("maxAttempt").asInt()).as(workload).isEqualTo(1);
+            assertThat(t.get("addWaits").asText()).as(workload).contains("samples");
             assertThat(t.get("addsPerSec").asDouble()).as(workload).isPositive();
             assertThat(t.get("jobsPerSec").asDouble()).as(workload).isPositive();
             assertThat(t.get("burnMs").asDouble())
@@ -121,6 +125,7 @@ class QueueBenchCommandTest {
         return Stream.of(
                 Arguments.of(List.of("queue", "--jobs", "0"), "jobs must be at least 1"),
                 Arguments.of(List.of("queue", "--concurrency", "0"), "concurrency must be in"),
+                Arguments.of(List.of("queue", "--jobs", "10", "--tenants", "11"), "tenants must be in"),
                 Arguments.of(List.of("queue", "--database", "kiln; DROP"), "lower-case identifier"),
                 Arguments.of(List.of("queue", "--database", "postgres"), "pick a database of its own"),
                 Arguments.of(List.of("queue", "--latency-gap", "soon"), "invalid duration"));
