@@ -9,9 +9,9 @@ import picocli.CommandLine.Spec;
 /** {@code kiln bench}: load tests against a running Kiln on this machine (loopback targets only). */
 @Command(
         name = "bench",
-        description = "Drive load against a running Kiln on this machine and report latency percentiles.",
+        description = "Drive load against a running Kiln, or Kiln's job queue, on this machine and report the figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {RenderBenchCommand.class})
+        subcommands = {RenderBenchCommand.class, QueueBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -23,7 +23,7 @@ public final class BenchCommand implements Runnable {
     /** Without a subcommand there is nothing to run. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: kiln bench render");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: kiln bench render | queue");
     }
 
     /**
