@@ -30,6 +30,8 @@ import dev.kiln.worker.StillGenerationHandler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 
 /** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
@@ -97,13 +99,21 @@ final class Wiring implements AutoCloseable {
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
+                // A job counts against the share from its claim (the worker's count), not only once its handler has
+                // started rendering, so that two quick claims cannot both take the last shared worker.
+                AtomicReference<Worker> claimer = new AtomicReference<>();
+                IntSupplier jobs = () -> {
+                    Worker w = claimer.get();
+                    return Math.max(still.inFlight(), w == null ? 0 : w.running());
+                };
                 this.worker = queue.startWorker(
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
                         Map.of(QueueGenerationJobs.STILL, still),
-                        new PoolShare(pool, still::inFlight, reserve),
+                        new PoolShare(pool, jobs, reserve),
                         null);
+                claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
             } else {
