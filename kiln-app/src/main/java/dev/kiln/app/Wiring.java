@@ -99,12 +99,12 @@ final class Wiring implements AutoCloseable {
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
-                // A job counts against the share from its claim (the worker's count), not only once its handler has
+                // A job counts against the share from its claim (the worker's own count), not once its handler has
                 // started rendering, so that two quick claims cannot both take the last shared worker.
                 AtomicReference<Worker> claimer = new AtomicReference<>();
                 IntSupplier jobs = () -> {
                     Worker w = claimer.get();
-                    return Math.max(still.inFlight(), w == null ? 0 : w.running());
+                    return w == null ? 0 : w.running();
                 };
                 this.worker = queue.startWorker(
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())

@@ -32,14 +32,6 @@ final class RenderHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RenderHandler.class);
     static final String TIMEOUT_HEADER = "X-Timeout-Ms";
 
-    /**
-     * Fixed cost of any render, in pixel-equivalents, added to its output pixels. A render's time is a
-     * fixed part (parse, set-up, encoder start) plus a per-pixel part; with pixels alone, a burst of tiny
-     * renders taught the pool's per-unit estimate that a 1200×630 card takes seconds (regression test
-     * {@code tinyRendersMustNotInflateTheEstimateForLargeOnes}). 100,000 is about an eighth of that card.
-     */
-    static final long FIXED_COST_UNITS = 100_000;
-
     private final HttpConfig config;
     private final Renderer renderer;
     private final RenderPool pool;
@@ -91,7 +83,7 @@ final class RenderHandler implements Handler {
                     metrics.renderTimer(format).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     return out;
                 },
-                costUnits(prepared),
+                prepared.costUnits(),
                 deadline);
         switch (admission) {
             case Admission.Rejected<RenderOutput> r -> throw reject(r.reason(), r.retryAfter());
@@ -140,10 +132,6 @@ final class RenderHandler implements Handler {
                         "the renderer failed on this document; quote the request id when reporting it");
             }
         }
-    }
-
-    static long costUnits(PreparedRender prepared) {
-        return prepared.pixels() + FIXED_COST_UNITS;
     }
 
     private static ProblemException timedOut(Duration budget) {

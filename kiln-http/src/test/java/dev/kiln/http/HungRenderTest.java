@@ -130,7 +130,8 @@ class HungRenderTest {
             // Past the wedge limit only a restart can stop those threads: liveness says so.
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> server.get("/healthz").statusCode() == 503);
-            assertThat(Problemless.body(server.get("/healthz"))).contains("wedged");
+            assertThat(new String(server.get("/healthz").body(), StandardCharsets.UTF_8))
+                    .contains("wedged");
 
             release.countDown(); // the stuck threads finally return, and exit
             await().atMost(Duration.ofSeconds(30))
@@ -250,12 +251,6 @@ class HungRenderTest {
                         Duration.ofMillis(5).toNanos());
             }
             return delegate.render(prepared, CancellationSignal.NONE);
-        }
-    }
-
-    static final class Problemless {
-        static String body(HttpResponse<byte[]> res) {
-            return new String(res.body(), StandardCharsets.UTF_8);
         }
     }
 }

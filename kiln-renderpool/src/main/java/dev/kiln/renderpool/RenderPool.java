@@ -547,6 +547,8 @@ public final class RenderPool implements AutoCloseable {
                 // and turn healthy requests into 429s after a single hang.
                 estimator.onIgnore();
                 settled.add(job);
+                // Abandoned threads that have since exited need not stay listed for close() to join.
+                threads.removeIf(t -> t.getState() == Thread.State.TERMINATED); // not NEW ones: started after the lock
                 replacements.add(newWorkerLocked());
             }
             signalIfIdleLocked();

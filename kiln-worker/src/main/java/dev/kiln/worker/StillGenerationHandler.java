@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,16 +40,12 @@ public final class StillGenerationHandler implements JobHandler {
     /** Budget of one render attempt inside a job: generous, since no client waits on the socket. */
     public static final Duration RENDER_BUDGET = Duration.ofSeconds(60);
 
-    /** Fixed cost units added to a render's pixels, as the synchronous API does (see RenderHandler). */
-    static final long FIXED_COST_UNITS = 100_000;
-
     private final DataSource dataSource;
     private final GenerationRuns runs;
     private final Generations generations;
     private final Renderer renderer;
     private final RenderPool pool;
     private final BlobStore store;
-    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** A handler over these parts; {@code dataSource} is the one the queue and platform share. */
     public StillGenerationHandler(
@@ -68,11 +63,6 @@ public final class StillGenerationHandler implements JobHandler {
         this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** Generation jobs rendering right now on this instance. */
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     @Override
     public void handle(JobContext ctx) throws Exception {
         long generationId = generationId(ctx.payload());
@@ -80,7 +70,6 @@ public final class StillGenerationHandler implements JobHandler {
         if (run.isEmpty()) {
             return; // cancelled or already terminal: nothing to render, and the job is done
         }
-        inFlight.incrementAndGet();
         try {
             RenderOutput out = render(ctx, run.get());
             ctx.throwIfCancelled();
@@ -112,8 +101,6 @@ public final class StillGenerationHandler implements JobHandler {
                 generations.failPermanently(generationId, "render-failed", describe(e));
             }
             throw e;
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 
@@ -129,7 +116,7 @@ public final class StillGenerationHandler implements JobHandler {
         }
         Admission<RenderOutput> admission = pool.submit(
                 task -> renderer.render(prepared, () -> task.isCancelled() || ctx.isCancelled()),
-                prepared.pixels() + FIXED_COST_UNITS,
+                prepared.costUnits(),
                 deadline);
         if (admission instanceof Admission.Rejected<RenderOutput> r) {
             throw new IllegalStateException(
