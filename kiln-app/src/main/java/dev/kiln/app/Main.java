@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "kiln 0.1.0",
         description = "Kiln: render service and generation-job platform.",
-        subcommands = {UpCommand.class, KeysCommand.class, CreditsCommand.class, BenchCommand.class})
+        subcommands = {UpCommand.class, KeysCommand.class, CreditsCommand.class, QuotaCommand.class, BenchCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

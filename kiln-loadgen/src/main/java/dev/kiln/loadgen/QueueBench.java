@@ -74,6 +74,7 @@ final class QueueBench {
             version = rs.getString(1);
         }
         QueueBenchReport.Throughput single = throughput("A", /* bulk= */ false);
+        QueueBenchReport.Adds inTransaction = addsInTransaction();
         QueueBenchReport.Throughput bulk = throughput("B", /* bulk= */ true);
         QueueBenchReport.Pickup pickup = pickup();
         return new QueueBenchReport(
@@ -86,6 +87,7 @@ final class QueueBench {
                 spec.bulkSize(),
                 spec.tenants(),
                 single,
+                inTransaction,
                 bulk,
                 pickup);
     }
@@ -107,7 +109,7 @@ final class QueueBench {
                 if (bulk) {
                     addBulk(pool, queue, addCalls);
                 } else {
-                    addSingly(pool, queue, addCalls);
+                    addSingly(pool, queue, addCalls, /* grouped= */ true);
                 }
                 addWaits = waits.summary();
             }
@@ -172,8 +174,43 @@ final class QueueBench {
         }
     }
 
-    /** Workload A's adds: {@code addsInFlight} lanes, each adding one job per transaction until all are added. */
-    private void addSingly(HikariDataSource pool, JobQueue queue, Histogram calls)
+    /**
+     * Workload A's adds again, each in a transaction of the caller's ({@link JobQueue#enqueue(Connection,
+     * JobRequest)}), as the platform adds a generation's job: adds only, no burn-down.
+     */
+    private QueueBenchReport.Adds addsInTransaction() throws SQLException, InterruptedException, TimeoutException {
+        int n = spec.jobs();
+        recreateDatabase();
+        try (HikariDataSource pool = pool();
+                Connection admin = connect(spec.database());
+                JobQueue queue = queue(pool)) {
+            Histogram calls = new Histogram(HIGHEST_MICROS, 3);
+            Counters before = Counters.read(admin);
+            String waitSummary;
+            long t0 = System.nanoTime();
+            try (WaitSampler waits = new WaitSampler(connect(spec.database()))) {
+                addSingly(pool, queue, calls, /* grouped= */ false);
+                waitSummary = waits.summary();
+            }
+            long nanos = System.nanoTime() - t0;
+            Counters.Cost cost = Counters.read(admin).since(before, n);
+            log("A (in the caller's transaction): %,d single adds in %,d ms = %,.0f/s", n, ms(nanos), rate(n, nanos));
+            return new QueueBenchReport.Adds(
+                    millis(nanos),
+                    rate(n, nanos),
+                    calls.getValueAtPercentile(50) / 1000.0,
+                    calls.getValueAtPercentile(99) / 1000.0,
+                    cost.writeXactsPerJob(),
+                    cost.walBytesPerJob(),
+                    waitSummary);
+        }
+    }
+
+    /**
+     * Single adds: {@code addsInFlight} lanes, each adding one job per call until all are added; through {@link
+     * JobQueue#submit} (group commit), or each in a transaction of its own.
+     */
+    private void addSingly(HikariDataSource pool, JobQueue queue, Histogram calls, boolean grouped)
             throws InterruptedException, TimeoutException {
         AtomicInteger next = new AtomicInteger();
         List<JobRequest> requests = requests();
@@ -186,7 +223,11 @@ final class QueueBench {
                     for (int i; (i = next.getAndIncrement()) < spec.jobs(); ) {
                         JobRequest request = requests.get(i % requests.size());
                         long t = System.nanoTime();
-                        inTransaction(pool, c -> queue.enqueue(c, request));
+                        if (grouped) {
+                            queue.submit(request);
+                        } else {
+                            inTransaction(pool, c -> queue.enqueue(c, request));
+                        }
                         mine.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - t) / 1_000));
                     }
                     synchronized (calls) {

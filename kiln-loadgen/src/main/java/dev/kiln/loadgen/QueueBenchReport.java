@@ -23,7 +23,8 @@ import java.util.Locale;
  * @param addsInFlight single adds in flight in A
  * @param bulkSize jobs per {@code enqueueAll} call in B
  * @param tenants tenants the jobs of A and B are spread over
- * @param single workload A
+ * @param single workload A, its single adds through {@code JobQueue.submit} (group commit)
+ * @param singleInTransaction workload A's single adds again, each in a transaction of the caller's
  * @param bulk workload B
  * @param pickup workload C
  */
@@ -37,6 +38,7 @@ record QueueBenchReport(
         int bulkSize,
         int tenants,
         Throughput single,
+        Adds singleInTransaction,
         Throughput bulk,
         Pickup pickup) {
 
@@ -90,6 +92,26 @@ record QueueBenchReport(
             long handlerStarts,
             long duplicateStarts,
             int maxAttempt) {}
+
+    /**
+     * Adds alone, without a burn-down.
+     *
+     * @param addMs wall time of all adds
+     * @param addsPerSec jobs / add time
+     * @param addP50Ms median time of one add call
+     * @param addP99Ms 99th percentile of one add call
+     * @param writeXactsPerJob write transactions per job while adding
+     * @param walBytesPerJob WAL bytes per job while adding
+     * @param waits what the database's active backends waited on while adding
+     */
+    record Adds(
+            double addMs,
+            double addsPerSec,
+            double addP50Ms,
+            double addP99Ms,
+            double writeXactsPerJob,
+            double walBytesPerJob,
+            String waits) {}
 
     /**
      * Workload C: jobs added at an open arrival rate to an idle worker.
@@ -183,12 +205,14 @@ record QueueBenchReport(
                 num(pickup.gapMs()),
                 postgres.replaceAll(" on .*", ""),
                 database));
-        md.append("| queue | add one | add bulk | burn-down A | burn-down B | pickup p50 / p99 |\n");
-        md.append("|---|---|---|---|---|---|\n");
+        md.append("| queue | add one | add one, in caller's tx | add bulk | burn-down A | burn-down B"
+                + " | pickup p50 / p99 |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
         md.append(String.format(
                 Locale.ROOT,
-                "| Kiln (kiln-queue) | %,.0f/s | %,.0f/s | %,.0f jobs/s | %,.0f jobs/s | %s / %s ms |%n%n",
+                "| Kiln (kiln-queue) | %,.0f/s | %,.0f/s | %,.0f/s | %,.0f jobs/s | %,.0f jobs/s | %s / %s ms |%n%n",
                 single.addsPerSec(),
+                singleInTransaction.addsPerSec(),
                 bulk.addsPerSec(),
                 single.jobsPerSec(),
                 bulk.jobsPerSec(),
@@ -197,14 +221,26 @@ record QueueBenchReport(
         md.append("| workload | adds | add call p50 / p99 | xacts/job, WAL B/job (add) | ANALYZE | burn-down"
                 + " | handlers / confirm lag | xacts/job, WAL B/job (process) |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
-        row(md, "A (single adds)", single);
+        row(md, "A (single adds, grouped)", single);
         row(md, "B (bulk adds)", bulk);
         md.append(String.format(
                 Locale.ROOT,
+                "%nA's single adds again, each in a transaction of the caller's (as a generation's job is added):"
+                        + " %,.0f/s in %,.0f ms, add call p50 / p99 %s / %s ms, %s xacts/job, %,.0f WAL B/job.%n",
+                singleInTransaction.addsPerSec(),
+                singleInTransaction.addMs(),
+                num(singleInTransaction.addP50Ms()),
+                num(singleInTransaction.addP99Ms()),
+                num(singleInTransaction.writeXactsPerJob()),
+                singleInTransaction.walBytesPerJob()));
+        md.append(String.format(
+                Locale.ROOT,
                 "%nDatabase wait events (pg_stat_activity, sampled every 20 ms):%n%n"
-                        + "- A adding: %s%n- A processing: %s%n- B adding: %s%n- B processing: %s%n",
+                        + "- A adding: %s%n- A processing: %s%n- A adding, in the caller's transaction: %s%n"
+                        + "- B adding: %s%n- B processing: %s%n",
                 single.addWaits(),
                 single.processWaits(),
+                singleInTransaction.waits(),
                 bulk.addWaits(),
                 bulk.processWaits()));
         md.append(String.format(

@@ -2,7 +2,12 @@ package dev.kiln.queue;
 
 import java.time.Duration;
 
-/** One row returned by the claim. */
+/**
+ * One row returned by the claim.
+ *
+ * @param token the fencing token of this claim
+ * @param worker the claiming worker's identity (its name and an incarnation id); reports are fenced by both
+ */
 record Claimed(
         long id,
         String kind,
@@ -12,4 +17,5 @@ record Claimed(
         int attempt,
         int maxAttempts,
         long token,
-        Duration timeout) {}
+        Duration timeout,
+        String worker) {}

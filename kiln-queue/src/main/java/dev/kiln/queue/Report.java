@@ -18,6 +18,7 @@ import java.util.List;
 record Report(
         long id,
         long token,
+        String worker,
         JobState state,
         Instant runAt,
         int refund,
@@ -29,13 +30,14 @@ record Report(
     static final int MAX_MESSAGE = 2_000;
 
     static Report completed(Claimed c) {
-        return new Report(c.id(), c.token(), JobState.COMPLETED, null, 0, null, null, null);
+        return new Report(c.id(), c.token(), c.worker(), JobState.COMPLETED, null, 0, null, null, null);
     }
 
     static Report failed(Claimed c, JobState state, Instant runAt, String kind, String message, Throwable t) {
         return new Report(
                 c.id(),
                 c.token(),
+                c.worker(),
                 state,
                 runAt,
                 0,
@@ -45,7 +47,7 @@ record Report(
     }
 
     static Report released(Claimed c, Instant now) {
-        return new Report(c.id(), c.token(), JobState.AVAILABLE, now, 1, null, null, null);
+        return new Report(c.id(), c.token(), c.worker(), JobState.AVAILABLE, now, 1, null, null, null);
     }
 
     /** A report that the database applied: the job's new state. */
@@ -56,6 +58,7 @@ record Report(
         int n = reports.size();
         long[] ids = new long[n];
         long[] tokens = new long[n];
+        String[] workers = new String[n];
         String[] states = new String[n];
         String[] runAts = new String[n];
         int[] refunds = new int[n];
@@ -66,6 +69,7 @@ record Report(
             Report r = reports.get(i);
             ids[i] = r.id;
             tokens[i] = r.token;
+            workers[i] = r.worker;
             states[i] = r.state.sql();
             runAts[i] = r.runAt == null ? null : r.runAt.toString();
             refunds[i] = r.refund;
@@ -76,13 +80,14 @@ record Report(
         try (PreparedStatement ps = c.prepareStatement(Sql.REPORT)) {
             ps.setArray(1, Jdbc.bigints(c, ids));
             ps.setArray(2, Jdbc.bigints(c, tokens));
-            ps.setArray(3, Jdbc.text(c, states));
-            ps.setArray(4, Jdbc.text(c, runAts));
-            ps.setArray(5, Jdbc.ints(c, refunds));
-            ps.setArray(6, Jdbc.text(c, kinds));
-            ps.setArray(7, Jdbc.text(c, messages));
-            ps.setArray(8, Jdbc.text(c, classes));
-            ps.setObject(9, Jdbc.ts(now));
+            ps.setArray(3, Jdbc.text(c, workers));
+            ps.setArray(4, Jdbc.text(c, states));
+            ps.setArray(5, Jdbc.text(c, runAts));
+            ps.setArray(6, Jdbc.ints(c, refunds));
+            ps.setArray(7, Jdbc.text(c, kinds));
+            ps.setArray(8, Jdbc.text(c, messages));
+            ps.setArray(9, Jdbc.text(c, classes));
+            ps.setObject(10, Jdbc.ts(now));
             List<Applied> applied = new ArrayList<>(n);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -120,6 +120,7 @@ final class RunningJob implements JobContext {
             ps.setString(2, stage);
             ps.setLong(3, claim.id());
             ps.setLong(4, claim.token());
+            ps.setString(5, claim.worker());
             boolean held = ps.executeUpdate() == 1;
             if (!held) {
                 worker.listener().staleReports(1);

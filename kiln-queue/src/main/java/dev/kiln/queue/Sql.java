@@ -10,11 +10,12 @@ final class Sql {
 
     /**
      * Enqueue many jobs in one statement. Parameters: kinds, tenants, payloads (text[]), priorities (int[]),
-     * max_attempts (int[]), run_at (text[] of ISO instants), timeout_ms (bigint[]), quota (int), now.
+     * max_attempts (int[]), run_at (text[] of ISO instants), timeout_ms (bigint[]), default quota (int), now.
      *
      * <p>The {@code quota} CTE raises each tenant's {@code enqueued} counter in tenant order (so concurrent bulk
-     * enqueues lock the counter rows in one order and cannot deadlock) and records the {@code finished} count it saw;
-     * past the quota the row's CHECK fails the whole statement.
+     * enqueues lock the counter rows in one order and cannot deadlock), records the {@code finished} count it saw
+     * and the tenant's quota (its own from {@code kiln_queue_tenant_quotas}, else the default); past the quota the
+     * row's CHECK fails the whole statement.
      */
     static final String ENQUEUE = """
             WITH req AS (
@@ -24,8 +25,10 @@ final class Sql {
             ),
             quota AS (
                 INSERT INTO kiln_queue_tenants AS t (tenant, enqueued, finished_seen, quota)
-                SELECT r.tenant, count(*), coalesce(max(f.finished), 0), ?
-                  FROM req r LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = r.tenant
+                SELECT r.tenant, count(*), coalesce(max(f.finished), 0), coalesce(max(q.quota), ?)
+                  FROM req r
+                  LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = r.tenant
+                  LEFT JOIN kiln_queue_tenant_quotas q ON q.tenant = r.tenant
                  GROUP BY r.tenant ORDER BY r.tenant
                 ON CONFLICT (tenant) DO UPDATE
                    SET enqueued = t.enqueued + excluded.enqueued,
@@ -60,7 +63,10 @@ final class Sql {
      */
     static final String CLAIM = """
             WITH params AS MATERIALIZED (
-                SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n
+                SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n,
+                       -- This statement's own transaction commits without waiting for its WAL flush (see the
+                       -- "Claims commit asynchronously" section of docs/queue.md for why that is safe).
+                       set_config('synchronous_commit', 'off', true) AS async_commit
             ),
             ready AS (
                 SELECT t.tenant, t.last_served
@@ -147,19 +153,20 @@ final class Sql {
             )""";
 
     /**
-     * Every outcome a token holder reports, many jobs per statement. Parameters: ids, tokens (bigint[]), states
-     * (text[]), run_at (text[] of ISO instants or nulls), refunds (int[]: 1 gives the attempt back), error kinds,
-     * error messages, exception classes (text[], null for no error), now (for finished_at and the error's time).
+     * Every outcome a token holder reports, many jobs per statement. Parameters: ids, tokens (bigint[]), workers,
+     * states (text[]), run_at (text[] of ISO instants or nulls), refunds (int[]: 1 gives the attempt back), error
+     * kinds, error messages, exception classes (text[], null for no error), now (for finished_at and the error's time).
      *
-     * <p>Only rows still running under the same token change: a stale worker's late report matches nothing. A
+     * <p>Only rows still running under the same token and worker change: a stale worker's late report matches
+     * nothing. A
      * running job whose cancellation was requested ends cancelled instead of going back to the queue. Jobs that
      * finish are counted for their tenant's quota in the same statement.
      */
     static final String REPORT = """
             WITH r AS (
-                SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]::timestamptz[], ?::int[],
-                                     ?::text[], ?::text[], ?::text[])
-                       AS r(id, token, state, run_at, refund, error_kind, error_message, error_class)
+                SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[]::timestamptz[],
+                                     ?::int[], ?::text[], ?::text[], ?::text[])
+                       AS r(id, token, worker, state, run_at, refund, error_kind, error_message, error_class)
             ),
             n AS (SELECT ?::timestamptz AS now),
             done AS (
@@ -179,7 +186,7 @@ final class Sql {
                                                             'exception', r.error_class, 'attempt', j.attempt,
                                                             'at', n.now) END
                   FROM r, n
-                 WHERE j.id = r.id AND j.token = r.token AND j.state = 'running'
+                 WHERE j.id = r.id AND j.token = r.token AND j.worker = r.worker AND j.state = 'running'
                 RETURNING j.id, j.tenant, j.state, j.kind, j.attempt
             ),
             %s
@@ -187,21 +194,23 @@ final class Sql {
             """.formatted(COUNT_FINISHED);
 
     /**
-     * Extend the leases of many jobs. Parameters: lease_until, ids, tokens (bigint[]). Returns the jobs still held
-     * and whether their cancellation was requested. Touches no indexed column, so it is a HOT update.
+     * Extend the leases of many jobs. Parameters: lease_until, ids, tokens (bigint[]), worker. Returns the jobs still
+     * held and whether their cancellation was requested. Touches no indexed column, so it is a HOT update; it commits
+     * asynchronously, like the claim (a lost extension only shortens a lease).
      */
     static final String HEARTBEAT = """
+            WITH async AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true) AS async_commit)
             UPDATE kiln_queue_jobs j
                SET lease_until = ?
-              FROM unnest(?::bigint[], ?::bigint[]) AS r(id, token)
-             WHERE j.id = r.id AND j.token = r.token AND j.state = 'running'
+              FROM unnest(?::bigint[], ?::bigint[]) AS r(id, token), async
+             WHERE j.id = r.id AND j.token = r.token AND j.worker = ? AND j.state = 'running'
             RETURNING j.id, j.cancel_requested
             """;
 
-    /** Progress of one job, fenced. Parameters: progress, stage, id, token. */
+    /** Progress of one job, fenced. Parameters: progress, stage, id, token, worker. */
     static final String PROGRESS = """
             UPDATE kiln_queue_jobs SET progress = ?, stage = ?
-             WHERE id = ? AND token = ? AND state = 'running'
+             WHERE id = ? AND token = ? AND worker = ? AND state = 'running'
             """;
 
     /**
@@ -242,6 +251,18 @@ final class Sql {
 
     /** Wake idle workers (after a rescue or a release made jobs available without an INSERT). */
     static final String NOTIFY = "SELECT pg_notify('kiln_queue', '')";
+
+    /** A tenant's own quota. Parameters: tenant, quota. */
+    static final String SET_TENANT_QUOTA = """
+            INSERT INTO kiln_queue_tenant_quotas (tenant, quota) VALUES (?, ?)
+            ON CONFLICT (tenant) DO UPDATE SET quota = excluded.quota
+            """;
+
+    /** Back to the default quota. Parameter: tenant. */
+    static final String CLEAR_TENANT_QUOTA = "DELETE FROM kiln_queue_tenant_quotas WHERE tenant = ?";
+
+    /** A tenant's own quota, if it has one. Parameter: tenant. */
+    static final String TENANT_QUOTA = "SELECT quota FROM kiln_queue_tenant_quotas WHERE tenant = ?";
 
     /** Lock one job for cancellation. Parameter: id. */
     static final String LOCK_FOR_CANCEL = "SELECT state, tenant FROM kiln_queue_jobs WHERE id = ? FOR UPDATE";

@@ -19,10 +19,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
@@ -42,6 +44,12 @@ public final class Worker implements AutoCloseable {
     static final Duration DRAIN_CHECK = Duration.ofMillis(20);
     /** How long the completion flusher waits for work before checking whether it should stop. */
     static final Duration FLUSH_IDLE = Duration.ofMillis(50);
+    /**
+     * How long the claim loop lets free slots gather while handlers are still finishing, so that one claim fills
+     * many slots instead of one claim per finished job. Only while more than half the slots are busy; an idle worker
+     * claims at once.
+     */
+    static final Duration CLAIM_GATHER = Duration.ofMillis(1);
     /** Attempts to store a batch of completions before leaving the jobs to the rescuer. */
     static final int FLUSH_ATTEMPTS = 5;
     /** First pause between those attempts; doubles each time. */
@@ -56,6 +64,12 @@ public final class Worker implements AutoCloseable {
     private final String[] kinds;
     private final IntSupplier capacity;
     private final Executor executor;
+    /**
+     * What the claim stores as the job's worker and every report must match, with the fencing token: the name plus an
+     * id of this incarnation, so that no other worker, nor this name in another process, can report on its jobs.
+     */
+    private final String identity;
+
     private final Wakeup wakeup = new Wakeup();
     /** Claimed jobs whose outcome is not yet stored; the heartbeat extends those still undecided. */
     private final Map<Long, RunningJob> live = new ConcurrentHashMap<>();
@@ -89,6 +103,8 @@ public final class Worker implements AutoCloseable {
         this.capacity = Objects.requireNonNull(capacity, "capacity");
         this.executor = executor;
         String name = config.name();
+        this.identity =
+                name + "#" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("kiln-queue-heartbeat-" + name)
                 .daemon(true)
@@ -130,11 +146,15 @@ public final class Worker implements AutoCloseable {
 
     private void claimLoop() {
         while (claiming) {
-            int free = Math.min(config.concurrency() - busy.get(), capacity.getAsInt());
+            int free = freeSlots();
             if (free <= 0) {
                 // A finishing handler signals; a capacity supplier cannot, so it is re-read every poll interval.
                 wakeup.await(queueConfig.pollInterval());
                 continue;
+            }
+            if (free < config.concurrency() / 2 && busy.get() > 0) {
+                LockSupport.parkNanos(CLAIM_GATHER.toNanos());
+                free = freeSlots();
             }
             List<Claimed> claimed;
             try {
@@ -155,12 +175,16 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    private int freeSlots() {
+        return Math.min(config.concurrency() - busy.get(), capacity.getAsInt());
+    }
+
     private List<Claimed> claim(int n) throws SQLException {
         try (Connection c = dataSource().getConnection()) {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
             }
-            return claim(c, now(), kinds, n, queueConfig.lease(), config.name());
+            return claim(c, now(), kinds, n, queueConfig.lease(), identity);
         }
     }
 
@@ -185,7 +209,8 @@ public final class Worker implements AutoCloseable {
                             rs.getInt("attempt"),
                             rs.getInt("max_attempts"),
                             rs.getLong("token"),
-                            Duration.ofMillis(rs.getLong("timeout_ms"))));
+                            Duration.ofMillis(rs.getLong("timeout_ms")),
+                            worker));
                 }
             }
             return out;
@@ -451,7 +476,7 @@ public final class Worker implements AutoCloseable {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
             }
-            held = extend(c, ids, tokens, now.plus(queueConfig.lease()));
+            held = extend(c, ids, tokens, now.plus(queueConfig.lease()), identity);
         } catch (SQLException e) {
             log.warn("Worker {}: could not extend {} leases: {}", config.name(), ids.length, e.toString());
             return;
@@ -482,12 +507,14 @@ public final class Worker implements AutoCloseable {
      *
      * @return for each job still held, whether its cancellation was requested
      */
-    static Map<Long, Boolean> extend(Connection c, long[] ids, long[] tokens, Instant until) throws SQLException {
+    static Map<Long, Boolean> extend(Connection c, long[] ids, long[] tokens, Instant until, String worker)
+            throws SQLException {
         Map<Long, Boolean> held = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(Sql.HEARTBEAT)) {
             ps.setObject(1, Jdbc.ts(until));
             ps.setArray(2, Jdbc.bigints(c, ids));
             ps.setArray(3, Jdbc.bigints(c, tokens));
+            ps.setString(4, worker);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     held.put(rs.getLong(1), rs.getBoolean(2));

@@ -96,6 +96,40 @@ class EnqueueTest {
     }
 
     @Test
+    void aTenantWithAQuotaOfItsOwnIsHeldToItAndBackToTheDefaultWhenItIsCleared() throws SQLException {
+        queue.setTenantQuota("vip", 8);
+        queue.setTenantQuota("trial", 2);
+        assertThat(queue.tenantQuota("vip")).isEqualTo(8);
+        assertThat(queue.tenantQuota("nobody-special")).isEqualTo(QUOTA);
+
+        List<JobRequest> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(JobRequest.of("noop", "vip", "{}"));
+        }
+        db.enqueue(queue, eight);
+        assertThatThrownBy(() -> db.enqueue(queue, JobRequest.of("noop", "vip", "{}")))
+                .isInstanceOf(QueueQuotaExceededException.class)
+                .hasMessageContaining("quota of 8 ")
+                .satisfies(e ->
+                        assertThat(((QueueQuotaExceededException) e).quota()).isEqualTo(8));
+
+        db.enqueue(queue, List.of(JobRequest.of("noop", "trial", "{}"), JobRequest.of("noop", "trial", "{}")));
+        assertThatThrownBy(() -> db.enqueue(queue, JobRequest.of("noop", "trial", "{}")))
+                .isInstanceOf(QueueQuotaExceededException.class)
+                .hasMessageContaining("quota of 2 ");
+
+        // Cleared: the default (5) holds again; the 8 already queued stay, and nothing more gets in.
+        queue.setTenantQuota("vip", null);
+        assertThat(queue.tenantQuota("vip")).isEqualTo(QUOTA);
+        assertThatThrownBy(() -> db.enqueue(queue, JobRequest.of("noop", "vip", "{}")))
+                .isInstanceOf(QueueQuotaExceededException.class)
+                .hasMessageContaining("quota of " + QUOTA + " ");
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'vip'"))
+                .isEqualTo(8);
+        assertThatThrownBy(() -> queue.setTenantQuota("vip", -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aCompletionDoesNotWaitForAnOpenEnqueueOfTheSameTenant() throws Exception {
         long id = db.enqueue(queue, JobRequest.of("open-tx", "open-tenant", "{}"));
         Claimed held;

@@ -27,14 +27,14 @@ class QueueSchemaTest {
                 s.execute("CREATE TABLE users (id bigserial PRIMARY KEY)");
                 s.execute("CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY)");
             }
-            assertThat(QueueSchema.migrate(ds)).isEqualTo(1);
+            assertThat(QueueSchema.migrate(ds)).isEqualTo(2);
             assertThat(QueueSchema.migrate(ds)).isZero();
             try (Connection c = ds.getConnection();
                     Statement s = c.createStatement();
                     var rs = s.executeQuery("SELECT count(*) FROM " + QueueSchema.HISTORY_TABLE + " WHERE success")) {
                 rs.next();
-                // The baseline row and V1.
-                assertThat(rs.getInt(1)).isEqualTo(2);
+                // The baseline row, V1 and V2.
+                assertThat(rs.getInt(1)).isEqualTo(3);
             }
         } finally {
             try (Connection c = DriverManager.getConnection(

@@ -36,7 +36,7 @@ public final class QueueGenerationJobs implements GenerationJobs {
 
     @Override
     public long enqueue(Connection tx, GenerationJob job) throws SQLException {
-        JobRequest request = JobRequest.of(STILL, Long.toString(job.userId()), payload(job.generationId()))
+        JobRequest request = JobRequest.of(STILL, tenant(job.userId()), payload(job.generationId()))
                 .withPriority(Priority.INTERACTIVE)
                 .withMaxAttempts(MAX_ATTEMPTS)
                 .withTimeout(ATTEMPT_TIMEOUT);
@@ -50,6 +50,11 @@ public final class QueueGenerationJobs implements GenerationJobs {
     @Override
     public void cancel(Connection tx, long jobId) throws SQLException {
         queue.cancel(tx, jobId);
+    }
+
+    /** The queue tenant of a user's jobs (their fairness share and quota). */
+    public static String tenant(long userId) {
+        return Long.toString(userId);
     }
 
     static String payload(long generationId) {
