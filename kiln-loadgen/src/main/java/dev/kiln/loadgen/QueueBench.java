@@ -50,6 +50,11 @@ final class QueueBench {
     static final Duration CONFIRM_POLL = Duration.ofMillis(5);
     /** How long the idle worker waits before workload C starts, as the peers do (1.5 s). */
     static final Duration IDLE_BEFORE_PICKUP = Duration.ofMillis(1_500);
+    /**
+     * Jobs of the extra in-transaction single adds: enough for a steady rate, and they commit one at a time, so the
+     * whole workload would only lengthen the run.
+     */
+    static final int IN_TRANSACTION_JOBS = 5_000;
     /** Connections beyond the adds in flight: claim, completion, heartbeat, LISTEN, and slack. */
     static final int EXTRA_CONNECTIONS = 6;
 
@@ -109,7 +114,7 @@ final class QueueBench {
                 if (bulk) {
                     addBulk(pool, queue, addCalls);
                 } else {
-                    addSingly(pool, queue, addCalls, /* grouped= */ true);
+                    addSingly(pool, queue, addCalls, n, /* grouped= */ true);
                 }
                 addWaits = waits.summary();
             }
@@ -179,7 +184,7 @@ final class QueueBench {
      * JobRequest)}), as the platform adds a generation's job: adds only, no burn-down.
      */
     private QueueBenchReport.Adds addsInTransaction() throws SQLException, InterruptedException, TimeoutException {
-        int n = spec.jobs();
+        int n = Math.min(spec.jobs(), IN_TRANSACTION_JOBS);
         recreateDatabase();
         try (HikariDataSource pool = pool();
                 Connection admin = connect(spec.database());
@@ -189,7 +194,7 @@ final class QueueBench {
             String waitSummary;
             long t0 = System.nanoTime();
             try (WaitSampler waits = new WaitSampler(connect(spec.database()))) {
-                addSingly(pool, queue, calls, /* grouped= */ false);
+                addSingly(pool, queue, calls, n, /* grouped= */ false);
                 waitSummary = waits.summary();
             }
             long nanos = System.nanoTime() - t0;
@@ -210,7 +215,7 @@ final class QueueBench {
      * Single adds: {@code addsInFlight} lanes, each adding one job per call until all are added; through {@link
      * JobQueue#submit} (group commit), or each in a transaction of its own.
      */
-    private void addSingly(HikariDataSource pool, JobQueue queue, Histogram calls, boolean grouped)
+    private void addSingly(HikariDataSource pool, JobQueue queue, Histogram calls, int jobs, boolean grouped)
             throws InterruptedException, TimeoutException {
         AtomicInteger next = new AtomicInteger();
         List<JobRequest> requests = requests();
@@ -220,7 +225,7 @@ final class QueueBench {
             for (int lane = 0; lane < spec.addsInFlight(); lane++) {
                 futures.add(lanes.submit(() -> {
                     Histogram mine = new Histogram(HIGHEST_MICROS, 3);
-                    for (int i; (i = next.getAndIncrement()) < spec.jobs(); ) {
+                    for (int i; (i = next.getAndIncrement()) < jobs; ) {
                         JobRequest request = requests.get(i % requests.size());
                         long t = System.nanoTime();
                         if (grouped) {

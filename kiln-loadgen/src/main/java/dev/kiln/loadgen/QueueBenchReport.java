@@ -225,8 +225,9 @@ record QueueBenchReport(
         row(md, "B (bulk adds)", bulk);
         md.append(String.format(
                 Locale.ROOT,
-                "%nA's single adds again, each in a transaction of the caller's (as a generation's job is added):"
-                        + " %,.0f/s in %,.0f ms, add call p50 / p99 %s / %s ms, %s xacts/job, %,.0f WAL B/job.%n",
+                "%nA's single adds again (the first %,d), each in a transaction of the caller's (as a generation's"
+                        + " job is added): %,.0f/s in %,.0f ms, add call p50 / p99 %s / %s ms, %s xacts/job, %,.0f WAL B/job.%n",
+                Math.round(singleInTransaction.addsPerSec() * singleInTransaction.addMs() / 1000),
                 singleInTransaction.addsPerSec(),
                 singleInTransaction.addMs(),
                 num(singleInTransaction.addP50Ms()),

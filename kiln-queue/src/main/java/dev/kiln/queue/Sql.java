@@ -63,10 +63,7 @@ final class Sql {
      */
     static final String CLAIM = """
             WITH params AS MATERIALIZED (
-                SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n,
-                       -- This statement's own transaction commits without waiting for its WAL flush (see the
-                       -- "Claims commit asynchronously" section of docs/queue.md for why that is safe).
-                       set_config('synchronous_commit', 'off', true) AS async_commit
+                SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n
             ),
             ready AS (
                 SELECT t.tenant, t.last_served
@@ -134,6 +131,14 @@ final class Sql {
             )
             SELECT * FROM claimed
             """;
+
+    /**
+     * Runs first in a claim's transaction. A generic plan: the claim's parameters never change its best plan, and
+     * planning it afresh took about 1 ms of the claim's 1.2 ms here (custom against generic, measured with PREPARE).
+     * An asynchronous commit: see "Claims commit asynchronously" in docs/queue.md for why that is safe.
+     */
+    static final String CLAIM_SETTINGS =
+            "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL synchronous_commit = off";
 
     /**
      * The shared tail of every statement that finishes jobs: given {@code done(id, tenant, state)}, raise each

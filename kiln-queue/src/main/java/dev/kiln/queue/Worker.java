@@ -188,9 +188,31 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Runs {@link Sql#CLAIM}: up to {@code n} jobs of {@code kinds}, leased until {@code now + lease}. */
+    /**
+     * Runs {@link Sql#CLAIM} in a transaction of its own ({@link Sql#CLAIM_SETTINGS} first): up to {@code n} jobs of
+     * {@code kinds}, leased until {@code now + lease}. {@code c} must not be in a transaction.
+     */
     static List<Claimed> claim(Connection c, Instant now, String[] kinds, int n, Duration lease, String worker)
             throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(Sql.CLAIM_SETTINGS);
+            }
+            List<Claimed> out = claimStatement(c, now, kinds, n, lease, worker);
+            c.commit();
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static List<Claimed> claimStatement(
+            Connection c, Instant now, String[] kinds, int n, Duration lease, String worker) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.CLAIM)) {
             ps.setObject(1, Jdbc.ts(now));
             ps.setArray(2, Jdbc.text(c, kinds));

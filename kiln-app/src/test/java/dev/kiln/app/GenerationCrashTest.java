@@ -1,0 +1,218 @@
+package dev.kiln.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.platform.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Generations survive a worker process killed with {@code kill -9} mid-run: an API-only instance (in this JVM) takes
+ * the submits, a worker process ({@code kiln up --role worker}, a child JVM) renders them and is killed while jobs are
+ * running, a second worker process finishes the rest. Every generation completes, is charged exactly once and never
+ * refunded, and has its output file.
+ */
+class GenerationCrashTest {
+    @RegisterExtension
+    static TestDatabase db = new TestDatabase();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** A few tens of milliseconds per render, so the first worker is killed with work in hand. */
+    static final String SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='600' height='400'>"
+            + "<filter id='b'><feGaussianBlur stdDeviation='12'/></filter>"
+            + "<g filter='url(#b)'><rect width='600' height='400' fill='#3366ff'/>"
+            + "<circle cx='300' cy='200' r='150' fill='#ffcc00'/></g></svg>";
+
+    static final int GENERATIONS = 40;
+
+    static Path home;
+    static Map<String, String> env = new HashMap<>();
+    static Wiring api;
+    static final HttpClient client = HttpClient.newHttpClient();
+    final List<Process> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = Files.createTempDirectory("kiln-crash");
+        env.put("KILN_PORT", "0");
+        env.put("KILN_DB_NAME", db.config().database());
+        env.put("KILN_HOME", home.toString());
+        env.put("KILN_STORAGE_DIR", home.resolve("storage").toString());
+        env.put("KILN_ROLE", "api");
+        api = Wiring.start(KilnConfig.from(new Settings(env)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.drainAndClose();
+        }
+    }
+
+    @AfterEach
+    void killWorkers() throws InterruptedException {
+        for (Process p : workers) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** {@code kiln up --role worker} in a child JVM against the same database and storage root. */
+    private Process startWorker(String name) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path log =
+                Files.createDirectories(Path.of("target", "generation-crash")).resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xshare:auto",
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "up")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("KILN_ROLE", "worker");
+        pb.environment().put("KILN_RENDER_WORKERS", "2");
+        pb.environment().put("KILN_HOME", home.resolve(name).toString());
+        Process p = pb.start();
+        workers.add(p);
+        return p;
+    }
+
+    @Test
+    void aWorkerKilledMidRunLosesNoGenerationAndChargesNoneTwice() throws Exception {
+        var user = api.apiKeys.create("crash");
+        String key = user.token();
+        long scene = scene(key);
+        long before =
+                json(call(key, "GET", "/v1/credits", null), 200).get("balance").longValue();
+
+        long charged = 0;
+        for (int i = 0; i < GENERATIONS; i++) {
+            JsonNode g = json(
+                    call(key, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}"),
+                    202);
+            charged += g.get("cost").longValue();
+        }
+
+        Process first = startWorker("first");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> count("SELECT count(*) FROM generations WHERE status = 'completed'") >= 5
+                        && count("SELECT count(*) FROM generations WHERE status = 'processing'") >= 1);
+        first.destroyForcibly();
+        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long doneAtKill = count("SELECT count(*) FROM generations WHERE status = 'completed'");
+        assertThat(doneAtKill).as("the kill came mid-run").isLessThan(GENERATIONS);
+
+        startWorker("second");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> count("SELECT count(*) FROM generations WHERE status = 'completed'") == GENERATIONS);
+
+        assertThat(count("SELECT count(*) FROM generations WHERE status <> 'completed'"))
+                .isZero();
+        // Charged once each, refunded never; the balance is the ledger's sum.
+        assertThat(count(
+                        "SELECT count(*) FROM credit_ledger WHERE user_id = ? AND reason = 'generation'",
+                        user.userId()))
+                .isEqualTo(GENERATIONS);
+        assertThat(count("SELECT count(*) FROM credit_ledger WHERE user_id = ? AND reason = 'refund'", user.userId()))
+                .isZero();
+        long after =
+                json(call(key, "GET", "/v1/credits", null), 200).get("balance").longValue();
+        assertThat(after).isEqualTo(before - charged);
+        // Each generation's job completed once, under the token of its last claim; some needed a second attempt.
+        assertThat(count("SELECT count(*) FROM kiln_queue_jobs WHERE state = 'completed'"))
+                .isEqualTo(GENERATIONS);
+        assertThat(count("SELECT max(attempt) FROM kiln_queue_jobs")).isBetween(1L, 3L);
+        // Every output is served to its owner.
+        JsonNode list = json(call(key, "GET", "/v1/generations?status=completed&limit=100", null), 200);
+        int served = 0;
+        for (JsonNode g : list.get("items")) {
+            HttpResponse<byte[]> file =
+                    call(key, "GET", g.get("output").get("url").textValue(), null);
+            assertThat(file.statusCode()).isEqualTo(200);
+            assertThat(file.body()).startsWith(0x89, 'P', 'N', 'G');
+            served++;
+        }
+        assertThat(served).isEqualTo(GENERATIONS);
+    }
+
+    private static long count(String sql, Object... params) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static long scene(String key) throws Exception {
+        long project = json(call(key, "POST", "/v1/projects", "{\"name\":\"crash\"}"), 201)
+                .get("id")
+                .longValue();
+        String doc = JSON.createObjectNode().put("type", "svg").put("svg", SVG).toString();
+        return json(
+                        call(
+                                key,
+                                "POST",
+                                "/v1/projects/" + project + "/scenes",
+                                "{\"name\":\"s\",\"document\":" + doc + "}"),
+                        201)
+                .get("id")
+                .longValue();
+    }
+
+    private static HttpResponse<byte[]> call(String key, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.server.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> res, int status) throws Exception {
+        assertThat(res.statusCode())
+                .as(new String(res.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(status);
+        return JSON.readTree(res.body());
+    }
+}
