@@ -6,6 +6,7 @@ import dev.kiln.queue.JobHandler;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.JobRequest;
 import dev.kiln.queue.QueueConfig;
+import dev.kiln.queue.QueueListener;
 import dev.kiln.queue.QueueSchema;
 import dev.kiln.queue.Worker;
 import dev.kiln.queue.WorkerConfig;
@@ -287,9 +288,10 @@ final class QueueBench {
     private QueueBenchReport.Pickup pickup() throws SQLException, InterruptedException, TimeoutException {
         int n = spec.latencyJobs();
         recreateDatabase();
+        PathTimes path = new PathTimes();
         try (HikariDataSource pool = pool();
                 Connection admin = connect(spec.database());
-                JobQueue queue = queue(pool)) {
+                JobQueue queue = queue(pool, path)) {
             analyze(admin);
             Map<Long, Long> startedAt = new ConcurrentHashMap<>();
             Map<Long, AtomicInteger> starts = new ConcurrentHashMap<>();
@@ -320,9 +322,22 @@ final class QueueBench {
             }
             Histogram fromCommit = new Histogram(HIGHEST_MICROS, 3);
             Histogram fromSend = new Histogram(HIGHEST_MICROS, 3);
+            Histogram toNotified = new Histogram(HIGHEST_MICROS, 3);
+            Histogram toClaimed = new Histogram(HIGHEST_MICROS, 3);
+            Histogram toStarted = new Histogram(HIGHEST_MICROS, 3);
+            long[] notifiedAt = PathTimes.sorted(path.notified);
+            long[] claimedAt = PathTimes.sorted(path.claimEnds);
             long beforeAck = 0;
             for (int i = 0; i < n; i++) {
                 long start = startedAt.get(ids[i]);
+                // The path of job i: the first notification after its send, the first claim after that.
+                long woke = PathTimes.firstAtOrAfter(notifiedAt, intended[i]);
+                long claimed = woke < 0 ? -1 : PathTimes.firstAtOrAfter(claimedAt, woke);
+                if (woke >= 0 && claimed >= 0 && claimed <= start) {
+                    toNotified.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, woke - committed[i]) / 1_000));
+                    toClaimed.recordValue(Math.min(HIGHEST_MICROS, (claimed - woke) / 1_000));
+                    toStarted.recordValue(Math.min(HIGHEST_MICROS, (start - claimed) / 1_000));
+                }
                 if (start < committed[i]) {
                     beforeAck++; // NOTIFY is delivered at commit, so the worker can beat the commit's reply
                 }
@@ -343,10 +358,22 @@ final class QueueBench {
                     fromSend.getMaxValue() / 1000.0,
                     beforeAck,
                     tally.completed(),
-                    handlerStarts - starts.size());
+                    handlerStarts - starts.size(),
+                    split(toNotified),
+                    split(toClaimed),
+                    split(toStarted));
             log("C: pickup of %d jobs: p50 %.2f ms, p99 %.2f ms, max %.2f ms", n, p.p50Ms(), p.p99Ms(), p.maxMs());
             return p;
         }
+    }
+
+    /** p50 / p99 / max in ms, and how many jobs the split covers. */
+    private static QueueBenchReport.Split split(Histogram h) {
+        return new QueueBenchReport.Split(
+                h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getMaxValue() / 1000.0);
     }
 
     // ---- plumbing ----
@@ -368,11 +395,45 @@ final class QueueBench {
     }
 
     private JobQueue queue(HikariDataSource pool) {
+        return queue(pool, QueueListener.NOOP);
+    }
+
+    private JobQueue queue(HikariDataSource pool, QueueListener listener) {
         // All jobs belong to one tenant, so the quota must admit a whole workload at once.
         int quota = Math.max(QueueConfig.DEFAULT_TENANT_QUOTA, Math.max(spec.jobs(), spec.latencyJobs()));
         return JobQueue.builder(pool)
                 .config(QueueConfig.defaults().withTenantQuota(quota))
+                .listener(listener)
                 .build();
+    }
+
+    /** When the LISTEN connection woke the workers, and when each claim returned (nanoTime), for C's split. */
+    private static final class PathTimes implements QueueListener {
+        final java.util.Queue<Long> notified = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.Queue<Long> claimEnds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public void notified() {
+            notified.add(System.nanoTime());
+        }
+
+        @Override
+        public void claimTook(Duration took) {
+            claimEnds.add(System.nanoTime());
+        }
+
+        /** The first time in {@code times} at or after {@code t}, or -1. */
+        static long firstAtOrAfter(long[] times, long t) {
+            int i = java.util.Arrays.binarySearch(times, t);
+            if (i < 0) {
+                i = -i - 1;
+            }
+            return i < times.length ? times[i] : -1;
+        }
+
+        static long[] sorted(java.util.Queue<Long> q) {
+            return q.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
     }
 
     private HikariDataSource pool() {

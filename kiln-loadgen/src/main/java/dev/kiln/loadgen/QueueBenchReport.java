@@ -127,6 +127,9 @@ record QueueBenchReport(
      * @param startedBeforeAck handlers that started before the client saw its commit return (counted as 0 ms)
      * @param completed jobs in state {@code completed} at the end
      * @param duplicateStarts handler invocations beyond the first for a job
+     * @param commitToNotified the add's commit returning → the worker's LISTEN connection woke it (0 when earlier)
+     * @param notifiedToClaimed that wake-up → the claim's transaction returned
+     * @param claimedToStarted the claim returned → the handler started (a virtual thread's start)
      */
     record Pickup(
             int jobs,
@@ -139,7 +142,18 @@ record QueueBenchReport(
             double fromSendMaxMs,
             long startedBeforeAck,
             long completed,
-            long duplicateStarts) {}
+            long duplicateStarts,
+            Split commitToNotified,
+            Split notifiedToClaimed,
+            Split claimedToStarted) {}
+
+    /** One leg of the pickup path: jobs measured, p50, p99 and max in ms. */
+    record Split(long jobs, double p50Ms, double p99Ms, double maxMs) {
+
+        String text() {
+            return String.format(Locale.ROOT, "%s / %s / %s ms", num(p50Ms), num(p99Ms), num(maxMs));
+        }
+    }
 
     /** Problems with the run's integrity (jobs lost, run twice or retried); empty when every count matches. */
     String problems() {
@@ -257,6 +271,15 @@ record QueueBenchReport(
                 num(pickup.fromSendMaxMs()),
                 pickup.startedBeforeAck(),
                 pickup.jobs()));
+        md.append(String.format(
+                Locale.ROOT,
+                "Where the pickup goes (p50 / p99 / max, %d of %d jobs matched): commit → LISTEN wake-up %s;"
+                        + " wake-up → claim returned %s; claim → handler start %s.%n",
+                pickup.notifiedToClaimed().jobs(),
+                pickup.jobs(),
+                pickup.commitToNotified().text(),
+                pickup.notifiedToClaimed().text(),
+                pickup.claimedToStarted().text()));
         String problems = problems();
         md.append(
                 problems.isEmpty()

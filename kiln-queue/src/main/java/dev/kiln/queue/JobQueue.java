@@ -43,7 +43,7 @@ public final class JobQueue implements AutoCloseable {
         this.clock = b.clock;
         this.random = b.random;
         this.listener = b.listener;
-        this.notifier = new Notifier(dataSource);
+        this.notifier = new Notifier(dataSource, listener);
     }
 
     /** A queue on {@code dataSource} with the default configuration, the system clock and no listener. */

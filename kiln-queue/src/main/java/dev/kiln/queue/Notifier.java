@@ -26,13 +26,15 @@ final class Notifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     private final DataSource dataSource;
+    private final QueueListener listener;
     private final Set<Wakeup> targets = new CopyOnWriteArraySet<>();
     private final Object lifecycle = new Object();
     private volatile boolean running;
     private Thread thread;
 
-    Notifier(DataSource dataSource) {
+    Notifier(DataSource dataSource, QueueListener listener) {
         this.dataSource = dataSource;
+        this.listener = listener;
     }
 
     void register(Wakeup wakeup) {
@@ -70,6 +72,7 @@ final class Notifier implements AutoCloseable {
                         PGNotification[] batch = pg.getNotifications((int) LISTEN_WAIT.toMillis());
                         if (batch != null && batch.length > 0) {
                             signalAll();
+                            listener.notified();
                         }
                     }
                 } finally {

@@ -14,6 +14,12 @@ public interface QueueListener {
     /** A worker claimed {@code jobs} jobs in one statement. */
     default void claimed(int jobs) {}
 
+    /** A claim (its whole transaction) took {@code took}, whether or not it found jobs. */
+    default void claimTook(Duration took) {}
+
+    /** The LISTEN connection received notifications and woke the local workers. */
+    default void notified() {}
+
     /** {@code jobs} jobs completed. */
     default void completed(int jobs) {}
 

@@ -157,8 +157,10 @@ public final class Worker implements AutoCloseable {
                 free = freeSlots();
             }
             List<Claimed> claimed;
+            long start = System.nanoTime();
             try {
                 claimed = claim(free);
+                queue.listener().claimTook(Duration.ofNanos(System.nanoTime() - start));
             } catch (SQLException | RuntimeException e) {
                 log.warn("Worker {} could not claim jobs: {}", config.name(), e.toString());
                 wakeup.await(queueConfig.pollInterval());
