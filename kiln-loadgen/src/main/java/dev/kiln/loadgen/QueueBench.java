@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -70,7 +71,7 @@ final class QueueBench {
     }
 
     /** Runs A, B and C in that order. */
-    QueueBenchReport run() throws SQLException, InterruptedException, TimeoutException {
+    QueueBenchReport run() throws SQLException, InterruptedException, TimeoutException, java.io.IOException {
         Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String version;
         try (Connection c = connect("postgres");
@@ -83,6 +84,7 @@ final class QueueBench {
         QueueBenchReport.Adds inTransaction = addsInTransaction();
         QueueBenchReport.Throughput bulk = throughput("B", /* bulk= */ true);
         QueueBenchReport.Pickup pickup = pickup();
+        QueueBenchReport.Recovery recovery = recovery();
         return new QueueBenchReport(
                 startedAt.toString(),
                 version,
@@ -95,7 +97,8 @@ final class QueueBench {
                 single,
                 inTransaction,
                 bulk,
-                pickup);
+                pickup,
+                recovery);
     }
 
     // ---- workloads A and B ----
@@ -374,6 +377,91 @@ final class QueueBench {
                 h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0,
                 h.getMaxValue() / 1000.0);
+    }
+
+    // ---- recovery after kill -9 ----
+
+    /** Jobs the killed worker holds in the recovery workload. */
+    static final int RECOVERY_JOBS = 50;
+
+    /**
+     * A worker process ({@link RecoveryVictim}, default leases) claims {@value #RECOVERY_JOBS} jobs and holds them;
+     * it is killed with {@code kill -9}; a worker and the maintenance services in this process, started at the kill,
+     * get the jobs back. Timed from the kill to each job's handler starting here.
+     */
+    private QueueBenchReport.Recovery recovery()
+            throws SQLException, InterruptedException, TimeoutException, java.io.IOException {
+        recreateDatabase();
+        try (HikariDataSource pool = pool();
+                Connection admin = connect(spec.database());
+                JobQueue queue = queue(pool)) {
+            List<JobRequest> jobs = new ArrayList<>();
+            for (int i = 0; i < RECOVERY_JOBS; i++) {
+                jobs.add(requests().get(i % requests().size()));
+            }
+            inTransaction(pool, c -> queue.enqueueAll(c, jobs));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process victim = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            RecoveryVictim.class.getName(),
+                            spec.url(spec.database()),
+                            spec.user(),
+                            spec.password(),
+                            Integer.toString(RECOVERY_JOBS))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try {
+                long deadline = System.nanoTime() + spec.timeout().toNanos();
+                while (count(admin, "SELECT count(*) FROM kiln_queue_jobs WHERE state = 'running'") < RECOVERY_JOBS) {
+                    if (System.nanoTime() > deadline || !victim.isAlive()) {
+                        throw new TimeoutException(
+                                "recovery: the worker process never held all " + RECOVERY_JOBS + " jobs");
+                    }
+                    Thread.sleep(CONFIRM_POLL);
+                }
+                // Let it heartbeat at least once, as a worker that ran for a while would have.
+                Thread.sleep(QueueConfig.DEFAULT_HEARTBEAT_INTERVAL.plusMillis(200));
+            } catch (SQLException | InterruptedException | TimeoutException | RuntimeException e) {
+                victim.destroyForcibly();
+                throw e;
+            }
+            long killed = System.nanoTime();
+            victim.destroyForcibly();
+            victim.waitFor();
+            List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch all = new CountDownLatch(RECOVERY_JOBS);
+            try (var maintenance = queue.maintenance().start();
+                    Worker ignored = queue.startWorker(worker("bench-rescuer"), Map.of(KIND, ctx -> {
+                        starts.add(System.nanoTime());
+                        all.countDown();
+                    }))) {
+                await(all, "recovery");
+            }
+            long first = starts.stream().mapToLong(Long::longValue).min().orElseThrow();
+            long last = starts.stream().mapToLong(Long::longValue).max().orElseThrow();
+            QueueBenchReport.Recovery r = new QueueBenchReport.Recovery(
+                    RECOVERY_JOBS,
+                    QueueConfig.DEFAULT_LEASE.toMillis(),
+                    QueueConfig.DEFAULT_RESCUER_INTERVAL.toMillis(),
+                    millis(first - killed),
+                    millis(last - killed),
+                    count(admin, "SELECT count(*) FROM kiln_queue_jobs WHERE state = 'completed' AND attempt = 2"));
+            log(
+                    "D: recovery after kill -9: first job back in %.0f ms, all %d in %.0f ms",
+                    r.firstMs(), RECOVERY_JOBS, r.allMs());
+            return r;
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     // ---- plumbing ----

@@ -134,7 +134,7 @@ public final class QueueBenchCommand implements Callable<Integer> {
         QueueBenchReport report;
         try {
             report = new QueueBench(benchSpec, stderr).run();
-        } catch (SQLException | TimeoutException | RuntimeException e) {
+        } catch (SQLException | TimeoutException | IOException | RuntimeException e) {
             stderr.println("kiln bench queue: " + e);
             return 1;
         }

@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param singleInTransaction workload A's single adds again, each in a transaction of the caller's
  * @param bulk workload B
  * @param pickup workload C
+ * @param recovery a worker process killed with {@code kill -9} while holding jobs
  */
 record QueueBenchReport(
         String startedAt,
@@ -40,7 +41,8 @@ record QueueBenchReport(
         Throughput single,
         Adds singleInTransaction,
         Throughput bulk,
-        Pickup pickup) {
+        Pickup pickup,
+        Recovery recovery) {
 
     private static final DateTimeFormatter FILE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -147,6 +149,18 @@ record QueueBenchReport(
             Split notifiedToClaimed,
             Split claimedToStarted) {}
 
+    /**
+     * Recovery after {@code kill -9} of a worker process that held jobs.
+     *
+     * @param jobs jobs the killed worker held
+     * @param leaseMs the lease (default) the jobs were claimed with
+     * @param rescuerMs the rescuer's interval (default)
+     * @param firstMs the kill → the first job's handler started in another worker
+     * @param allMs the kill → the last job's handler started
+     * @param secondAttempts jobs that completed at attempt 2 (should be all)
+     */
+    record Recovery(int jobs, long leaseMs, long rescuerMs, double firstMs, double allMs, long secondAttempts) {}
+
     /** One leg of the pickup path: jobs measured, p50, p99 and max in ms. */
     record Split(long jobs, double p50Ms, double p99Ms, double maxMs) {
 
@@ -160,6 +174,13 @@ record QueueBenchReport(
         StringBuilder out = new StringBuilder();
         check(out, "A", single);
         check(out, "B", bulk);
+        if (recovery.secondAttempts() != recovery.jobs()) {
+            out.append("D: ")
+                    .append(recovery.secondAttempts())
+                    .append(" of ")
+                    .append(recovery.jobs())
+                    .append(" jobs completed at attempt 2; ");
+        }
         if (pickup.completed() != pickup.jobs()) {
             out.append("C: ")
                     .append(pickup.completed())
@@ -280,6 +301,18 @@ record QueueBenchReport(
                 pickup.commitToNotified().text(),
                 pickup.notifiedToClaimed().text(),
                 pickup.claimedToStarted().text()));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nRecovery (D): a worker process holding %d jobs (lease %,d ms, rescuer every %,d ms) killed with"
+                        + " kill -9; another worker had the first back in %,.0f ms and all %d in %,.0f ms after the kill;"
+                        + " %d completed at attempt 2.%n",
+                recovery.jobs(),
+                recovery.leaseMs(),
+                recovery.rescuerMs(),
+                recovery.firstMs(),
+                recovery.jobs(),
+                recovery.allMs(),
+                recovery.secondAttempts()));
         String problems = problems();
         md.append(
                 problems.isEmpty()
