@@ -38,7 +38,7 @@ public record HttpConfig(
     public static final int DEFAULT_MAX_JSON_STRING_LENGTH = 12 * 1024 * 1024;
     /** Default JSON number cap: 64 chars. */
     public static final int DEFAULT_MAX_JSON_NUMBER_LENGTH = 64;
-    /** Default request budget: 10 s (SPEC §1.2). */
+    /** Default request budget: 10 s (docs/capacity-model.md). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Default largest budget a client may ask for: 10 s; clients may only ask for less. */
     public static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofSeconds(10);

@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs SPEC §4's queue workloads against {@link JobQueue}, each in a freshly created database: A (single adds, then
+ * Runs the queue workloads of docs/benchmark-workloads.md against {@link JobQueue}, each in a freshly created database: A (single adds, then
  * burn-down), B (bulk adds, then burn-down) and C (pickup latency). Mirrors the peers' {@code lib.mjs}: the same
  * phases, the same timed windows and the same ANALYZE between adding and processing.
  */

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln bench queue}: SPEC §4's queue workloads against Kiln's own job queue, in a database of its own. */
+/** {@code kiln bench queue}: the queue workloads of docs/benchmark-workloads.md against Kiln's own job queue, in a database of its own. */
 @Command(
         name = "queue",
-        description = "Run SPEC §4's queue workloads (single adds, bulk adds, burn-down, pickup latency) against"
+        description = "Run the standard queue workloads (single adds, bulk adds, burn-down, pickup latency) against"
                 + " kiln-queue in a database of its own, dropped and recreated each run; write a JSON report and a"
                 + " markdown summary.",
         mixinStandardHelpOptions = true,

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What {@code kiln bench queue} runs: SPEC §4's queue workloads and the database they run in.
+ * What {@code kiln bench queue} runs: the standard queue workloads (docs/benchmark-workloads.md) and the database they run in.
  *
  * @param host PostgreSQL host
  * @param port PostgreSQL port
@@ -41,7 +41,7 @@ record QueueBenchSpec(
 
     /** Default database: {@value}. */
     static final String DEFAULT_DATABASE = "kiln_bench_queue";
-    /** Default jobs per throughput workload: SPEC §4's 20,000. */
+    /** Default jobs per throughput workload: the standard 20,000. */
     static final int DEFAULT_JOBS = 20_000;
     /** Default worker concurrency: 50, as the peers run. */
     static final int DEFAULT_CONCURRENCY = 50;
