@@ -71,6 +71,12 @@ public record DatabaseConfig(
     /** Largest pool size accepted; beyond this PostgreSQL's per-connection memory dominates. */
     public static final int MAX_POOL_SIZE = 200;
 
+    /**
+     * Smallest pool: some connections are held for as long as the process runs (the job queue's LISTEN connection,
+     * a worker's claim connection, the live-event listener), and requests, heartbeats and completions need the rest.
+     */
+    public static final int MIN_POOL_SIZE = 4;
+
     // Database names are interpolated into CREATE/DROP DATABASE (identifiers cannot be bound parameters), so only
     // plain lower-case identifiers are accepted; 63 bytes is PostgreSQL's NAMEDATALEN - 1.
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -90,9 +96,9 @@ public record DatabaseConfig(
             throw new IllegalArgumentException("user (" + ENV_USER + ") must not be blank");
         }
         password = Objects.requireNonNullElse(password, "");
-        if (poolSize < 1 || poolSize > MAX_POOL_SIZE) {
-            throw new IllegalArgumentException(
-                    "poolSize (" + ENV_POOL_SIZE + ") must be in 1.." + MAX_POOL_SIZE + ", was " + poolSize);
+        if (poolSize < MIN_POOL_SIZE || poolSize > MAX_POOL_SIZE) {
+            throw new IllegalArgumentException("poolSize (" + ENV_POOL_SIZE + ") must be in " + MIN_POOL_SIZE + ".."
+                    + MAX_POOL_SIZE + ", was " + poolSize);
         }
         atLeast("connectionTimeout", connectionTimeout, MIN_CONNECTION_TIMEOUT);
         atLeast("statementTimeout", statementTimeout, Duration.ofMillis(1));

@@ -49,6 +49,10 @@ class DatabaseConfigTest {
                         "h", 1, "kiln", "", "", 8, D.connectionTimeout(), D.statementTimeout(), D.idleTimeout()))
                 .hasMessageContaining("user");
         assertThatThrownBy(() -> D.withPoolSize(0)).hasMessageContaining("poolSize");
+        assertThatThrownBy(() -> D.withPoolSize(DatabaseConfig.MIN_POOL_SIZE - 1))
+                .hasMessageContaining("poolSize")
+                .hasMessageContaining("must be in " + DatabaseConfig.MIN_POOL_SIZE + "..");
+        assertThat(D.withPoolSize(DatabaseConfig.MIN_POOL_SIZE).poolSize()).isEqualTo(DatabaseConfig.MIN_POOL_SIZE);
         assertThatThrownBy(() -> new DatabaseConfig(
                         "h", 1, "kiln", "u", "", 8, Duration.ofMillis(10), D.statementTimeout(), D.idleTimeout()))
                 .hasMessageContaining("connectionTimeout");

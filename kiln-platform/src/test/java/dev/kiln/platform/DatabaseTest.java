@@ -85,7 +85,7 @@ class DatabaseTest {
     void concurrentOpensOfAMissingDatabaseAllSucceed() throws Exception {
         DatabaseConfig cfg = TestDatabase.serverConfig()
                 .withDatabase(TestDatabase.uniqueName(getClass()))
-                .withPoolSize(1);
+                .withPoolSize(DatabaseConfig.MIN_POOL_SIZE);
         int threads = 4;
         CountDownLatch gate = new CountDownLatch(1);
         List<Future<Database>> opened = new ArrayList<>();
@@ -120,7 +120,7 @@ class DatabaseTest {
                 "kiln",
                 "postgres",
                 "",
-                2,
+                DatabaseConfig.MIN_POOL_SIZE,
                 DatabaseConfig.DEFAULT_CONNECTION_TIMEOUT,
                 DatabaseConfig.DEFAULT_STATEMENT_TIMEOUT,
                 DatabaseConfig.DEFAULT_IDLE_TIMEOUT);
@@ -141,7 +141,7 @@ class DatabaseTest {
                 "kiln_never_created",
                 "kiln_no_such_role",
                 "",
-                1,
+                DatabaseConfig.MIN_POOL_SIZE,
                 server.connectionTimeout(),
                 server.statementTimeout(),
                 server.idleTimeout());
@@ -160,18 +160,27 @@ class DatabaseTest {
                 db.config().database(),
                 db.config().user(),
                 db.config().password(),
-                1,
+                DatabaseConfig.MIN_POOL_SIZE,
                 DatabaseConfig.MIN_CONNECTION_TIMEOUT,
                 db.config().statementTimeout(),
                 db.config().idleTimeout());
-        try (Database one = Database.open(small);
-                Connection held = one.dataSource().getConnection()) {
-            assertThat(held.isValid(1)).isTrue();
-            ApiKeys keys = new ApiKeys(one.dataSource());
-            DatabaseUnavailableException e = assertTimeoutPreemptively(
-                    NO_HANG, () -> assertThrows(DatabaseUnavailableException.class, keys::anyKeyExists));
-            assertThat(e.getMessage()).contains("KILN_DB_POOL_SIZE").doesNotContain("\n");
-            assertThat(one.poolStats().active()).isEqualTo(1);
+        try (Database one = Database.open(small)) {
+            List<Connection> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < DatabaseConfig.MIN_POOL_SIZE; i++) {
+                    held.add(one.dataSource().getConnection());
+                }
+                assertThat(held.getFirst().isValid(1)).isTrue();
+                ApiKeys keys = new ApiKeys(one.dataSource());
+                DatabaseUnavailableException e = assertTimeoutPreemptively(
+                        NO_HANG, () -> assertThrows(DatabaseUnavailableException.class, keys::anyKeyExists));
+                assertThat(e.getMessage()).contains("KILN_DB_POOL_SIZE").doesNotContain("\n");
+                assertThat(one.poolStats().active()).isEqualTo(DatabaseConfig.MIN_POOL_SIZE);
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
         }
     }
 

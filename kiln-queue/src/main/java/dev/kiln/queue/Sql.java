@@ -141,6 +141,16 @@ final class Sql {
             "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL synchronous_commit = off";
 
     /**
+     * The same settings for a worker's own claim connection, set once when it is borrowed, so that each claim is
+     * one round trip in autocommit; {@link #CLAIM_SESSION_RESET} undoes them before the connection goes back.
+     */
+    static final String CLAIM_SESSION_SETTINGS =
+            "SET plan_cache_mode = force_generic_plan; SET synchronous_commit = off";
+
+    /** Undoes {@link #CLAIM_SESSION_SETTINGS}. */
+    static final String CLAIM_SESSION_RESET = "RESET plan_cache_mode; RESET synchronous_commit";
+
+    /**
      * The shared tail of every statement that finishes jobs: given {@code done(id, tenant, state)}, raise each
      * tenant's {@code finished} counter by its jobs that reached a finished state, in tenant order so two such
      * statements never deadlock. Only finishing statements write these rows: an enqueue in an open transaction never

@@ -50,6 +50,11 @@ public final class Worker implements AutoCloseable {
      * claims at once.
      */
     static final Duration CLAIM_GATHER = Duration.ofMillis(1);
+    /**
+     * How long the claim loop keeps its own connection: after this it goes back to the pool at the next claim and a
+     * fresh one is borrowed, so the pool can still retire connections by age.
+     */
+    static final Duration CLAIM_CONNECTION_AGE = Duration.ofMinutes(5);
     /** Attempts to store a batch of completions before leaving the jobs to the rescuer. */
     static final int FLUSH_ATTEMPTS = 5;
     /** First pause between those attempts; doubles each time. */
@@ -84,6 +89,10 @@ public final class Worker implements AutoCloseable {
     private final Thread fetcher;
     private final Thread completer;
     private volatile boolean claiming = true;
+    /** The claim loop's own connection (only that thread touches it), with {@link Sql#CLAIM_SESSION_SETTINGS}. */
+    private Connection claimConnection;
+
+    private long claimConnectionSince;
     private volatile boolean completing = true;
 
     Worker(
@@ -145,6 +154,14 @@ public final class Worker implements AutoCloseable {
     // ---- claim loop ----
 
     private void claimLoop() {
+        try {
+            claimUntilStopped();
+        } finally {
+            releaseClaimConnection();
+        }
+    }
+
+    private void claimUntilStopped() {
         while (claiming) {
             int free = freeSlots();
             if (free <= 0) {
@@ -181,12 +198,57 @@ public final class Worker implements AutoCloseable {
         return Math.min(config.concurrency() - busy.get(), capacity.getAsInt());
     }
 
+    /**
+     * One claim on the loop's own connection: one round trip in autocommit, since the connection already has the
+     * generic plan and the asynchronous commit of {@link Sql#CLAIM_SETTINGS} as session settings. A failed claim
+     * gives the connection back (a broken one is then dropped by the pool) and the next one borrows another.
+     */
     private List<Claimed> claim(int n) throws SQLException {
-        try (Connection c = dataSource().getConnection()) {
-            if (!c.getAutoCommit()) {
+        Connection c = claimConnection();
+        try {
+            return claimStatement(c, now(), kinds, n, queueConfig.lease(), identity);
+        } catch (SQLException | RuntimeException e) {
+            releaseClaimConnection();
+            throw e;
+        }
+    }
+
+    private Connection claimConnection() throws SQLException {
+        if (claimConnection != null && System.nanoTime() - claimConnectionSince > CLAIM_CONNECTION_AGE.toNanos()) {
+            releaseClaimConnection();
+        }
+        if (claimConnection == null) {
+            Connection c = dataSource().getConnection();
+            try {
                 c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute(Sql.CLAIM_SESSION_SETTINGS);
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
             }
-            return claim(c, now(), kinds, n, queueConfig.lease(), identity);
+            claimConnection = c;
+            claimConnectionSince = System.nanoTime();
+        }
+        return claimConnection;
+    }
+
+    private void releaseClaimConnection() {
+        Connection c = claimConnection;
+        claimConnection = null;
+        if (c == null) {
+            return;
+        }
+        try (c) {
+            try (Statement s = c.createStatement()) {
+                s.execute(Sql.CLAIM_SESSION_RESET);
+            } catch (SQLException e) {
+                // Never hand the pool a connection that may still commit asynchronously: close it for good.
+                c.abort(Runnable::run);
+            }
+        } catch (SQLException e) {
+            // Closing or aborting a broken connection; the pool drops it either way.
         }
     }
 
