@@ -153,8 +153,9 @@ final class RenderHandler implements Handler {
     private ProblemException budgetTooSmall(Duration predicted, Duration budget, Duration spent) {
         metrics.renderRejected(RejectReason.BUDGET_TOO_SMALL.wireName());
         long predictedMs = Math.max(1, predicted.toMillis());
-        String spentNote =
-                spent.toMillis() >= 10 ? " (" + spent.toMillis() + " ms of which went to reading and checking the document)" : "";
+        String spentNote = spent.toMillis() >= 10
+                ? " (" + spent.toMillis() + " ms of which went to reading and checking the document)"
+                : "";
         String advice = predicted.compareTo(config.maxTimeout()) < 0
                 ? "raise " + TIMEOUT_HEADER + " (up to " + config.maxTimeout().toMillis()
                         + " ms) or submit it as a generation job (POST /v1/scenes/{id}/generations)"
