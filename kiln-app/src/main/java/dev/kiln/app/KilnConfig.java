@@ -73,7 +73,22 @@ record KilnConfig(
 
     /** The configuration for this process's box (its cgroup limits, else the host) and its actual max heap. */
     static KilnConfig from(Settings s) {
-        return from(s, Box.detect(), Runtime.getRuntime().maxMemory());
+        return from(s, Box.detect(), maxHeapBytes());
+    }
+
+    /**
+     * The heap the JVM was started with ({@code -Xmx}). Not {@code Runtime.maxMemory()}: under the Serial
+     * collector that leaves out one survivor space, and a 512 MiB heap then looked too small for two 128 MiB
+     * render jobs in a 256 MiB budget.
+     */
+    static long maxHeapBytes() {
+        try {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Long.parseLong(hotspot.getVMOption("MaxHeapSize").getValue());
+        } catch (RuntimeException e) {
+            return Runtime.getRuntime().maxMemory();
+        }
     }
 
     /**

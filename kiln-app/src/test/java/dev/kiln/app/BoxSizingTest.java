@@ -56,6 +56,21 @@ class BoxSizingTest {
                 .isEqualTo(64 * MIB / KilnConfig.BYTES_PER_PIXEL_BUDGET);
     }
 
+    /** Regression: Runtime.maxMemory() leaves out a survivor space, so a 512 MiB Serial heap got one worker. */
+    @Test
+    void theRenderBudgetIsHalfOfXmxItself() {
+        assertThat(KilnConfig.maxHeapBytes())
+                .as("this JVM's -Xmx, at least what maxMemory() reports")
+                .isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
+    }
+
+    @Test
+    void smallBoxesGetTheSerialCollectorLargerOnesZgc() {
+        assertThat(new Box(1, 512 * MIB, "cgroup v1").defaultCollector()).isEqualTo(Box.Collector.SERIAL);
+        assertThat(new Box(2, 24L * 1024 * MIB, "host").defaultCollector()).isEqualTo(Box.Collector.SERIAL);
+        assertThat(new Box(3, 24L * 1024 * MIB, "host").defaultCollector()).isEqualTo(Box.Collector.ZGC);
+    }
+
     @Test
     void explicitSettingsStillWin() {
         Box box = new Box(1, 512 * MIB, "cgroup v1");

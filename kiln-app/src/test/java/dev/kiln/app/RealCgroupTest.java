@@ -61,7 +61,10 @@ class RealCgroupTest {
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(child.exitValue()).as(out).isZero();
-        assertThat(out).contains("box=cgroup v1: 1 CPU, 512 MiB").contains("heap=256m");
+        assertThat(out)
+                .contains("box=cgroup v1: 1 CPU, 512 MiB")
+                .contains("heap=256m")
+                .contains("gc=serial");
     }
 
     /** This process's group in a v1 hierarchy (from /proc/self/cgroup), so test groups nest inside it. */
