@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * @param newUserCredits starting balance of each user created with a key, in credits
  * @param role what this process runs: the API, the generation workers, or both
  * @param storage root directory of stored outputs, shared by every instance of one deployment
+ * @param box the CPUs and memory this instance was sized for (cgroup limits, else the host)
  */
 record KilnConfig(
         HttpConfig http,
@@ -28,7 +29,8 @@ record KilnConfig(
         Path home,
         long newUserCredits,
         Role role,
-        Path storage) {
+        Path storage,
+        Box box) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -43,7 +45,59 @@ record KilnConfig(
     /** Default share of the max heap that concurrent renders may use. */
     static final double RENDER_HEAP_SHARE = 0.5;
 
+    /**
+     * The render caps for a render memory budget of {@code budgetBytes}: the defaults, unless the budget cannot
+     * hold one render of the largest default output ({@link #BYTES_PER_PIXEL_BUDGET} a pixel); then the largest
+     * output shrinks to what it holds, so a render that could not fit is refused with a 422 instead of running the
+     * heap out.
+     */
+    static RenderLimits limitsFor(long budgetBytes) {
+        RenderLimits d = RenderLimits.defaults();
+        long fits = budgetBytes / BYTES_PER_PIXEL_BUDGET;
+        if (fits >= d.maxPixels()) {
+            return d;
+        }
+        return new RenderLimits(
+                d.maxDimension(),
+                Math.max(1, fits),
+                d.maxLayers(),
+                d.maxDepth(),
+                d.maxTextLength(),
+                d.maxImageBytes(),
+                d.maxImagePixels(),
+                d.maxSvgBytes(),
+                d.maxLottieBytes(),
+                d.maxFrames(),
+                d.maxDuration());
+    }
+
+    /** The configuration for this process's box (its cgroup limits, else the host) and its actual max heap. */
     static KilnConfig from(Settings s) {
+        return from(s, Box.detect(), maxHeapBytes());
+    }
+
+    /**
+     * The heap the JVM was started with ({@code -Xmx}). Not {@code Runtime.maxMemory()}: under the Serial
+     * collector that leaves out one survivor space, and a 512 MiB heap then looked too small for two 128 MiB
+     * render jobs in a 256 MiB budget.
+     */
+    static long maxHeapBytes() {
+        try {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Long.parseLong(hotspot.getVMOption("MaxHeapSize").getValue());
+        } catch (RuntimeException e) {
+            return Runtime.getRuntime().maxMemory();
+        }
+    }
+
+    /**
+     * The configuration for a process in {@code box} whose max heap is {@code maxHeapBytes}: the render workers
+     * are at most the box's CPUs, the render memory budget is half the heap, and the per-job budget is at most that
+     * budget (so one render of the largest output allowed always fits; in a small box the largest output shrinks
+     * with it).
+     */
+    static KilnConfig from(Settings s, Box box, long maxHeapBytes) {
         try {
             HttpConfig httpDefaults = HttpConfig.defaults(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT);
             HttpConfig http = new HttpConfig(
@@ -67,17 +121,16 @@ record KilnConfig(
                     s.duration("KILN_DB_CONNECT_TIMEOUT", d.connectionTimeout()),
                     s.duration("KILN_DB_STATEMENT_TIMEOUT", d.statementTimeout()),
                     d.idleTimeout());
-            RenderLimits limits = RenderLimits.defaults();
-            long perJob = limits.maxPixels() * BYTES_PER_PIXEL_BUDGET;
-            long budget = s.longValue(
-                            "KILN_RENDER_MEMORY_MB",
-                            (long) (Runtime.getRuntime().maxMemory() * RENDER_HEAP_SHARE) / (1024 * 1024))
-                    * 1024
-                    * 1024;
+            long budget =
+                    s.longValue("KILN_RENDER_MEMORY_MB", (long) (maxHeapBytes * RENDER_HEAP_SHARE) / (1024 * 1024))
+                            * 1024
+                            * 1024;
             if (budget <= 0) {
                 throw new ConfigException("KILN_RENDER_MEMORY_MB must be positive");
             }
-            PoolConfig pd = PoolConfig.defaults(Runtime.getRuntime().availableProcessors(), budget, perJob);
+            RenderLimits limits = limitsFor(budget);
+            long perJob = limits.maxPixels() * BYTES_PER_PIXEL_BUDGET;
+            PoolConfig pd = PoolConfig.defaults(box.cpus(), budget, perJob);
             int workers = s.integer("KILN_RENDER_WORKERS", pd.workers());
             PoolConfig pool = new PoolConfig(
                     workers,
@@ -98,7 +151,7 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage);
+            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage, box);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -32,9 +32,12 @@ class WedgedShutdownTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    static final Duration DRAIN = Duration.ofSeconds(3);
-    /** Slack for a loaded 2-core machine; far below the second drain timeout the bug added. */
-    static final Duration SLACK = Duration.ofMillis(1500);
+    static final Duration DRAIN = Duration.ofSeconds(4);
+    /**
+     * Slack for a loaded 2-core machine (issue 10: 1.5 s was too tight there); still a second below the second drain
+     * timeout the bug added, so a return of the bug fails this test.
+     */
+    static final Duration SLACK = Duration.ofSeconds(3);
 
     @Test
     void drainWithAWedgedWorkerEndsWithinOneDrainTimeout() throws Exception {

@@ -28,11 +28,14 @@ final class JsonBodies {
     static final long MAX_TOKENS = 2_000_000;
 
     /**
-     * Bodies being read and parsed at once may hold at most this many KiB. Parsing happens before
-     * admission, on unbounded virtual threads, so without this budget a burst of large uploads could
-     * exhaust the heap; past it a request gets 429 at once.
+     * Bodies being read and parsed at once may hold at most this many KiB, and at most a quarter of the max heap
+     * ({@link #budgetKiBFor}). Parsing happens before admission, on unbounded virtual threads, so without this
+     * budget a burst of large uploads could exhaust the heap; past it a request gets 429 at once.
      */
     static final int BODY_BUDGET_KIB = 256 * 1024;
+
+    /** Share of the max heap that bodies being parsed may hold: the render budget takes half (KilnConfig). */
+    static final double BODY_HEAP_SHARE = 0.25;
 
     /**
      * A parsed tree weighs several times its JSON text (a body of tiny objects, ~8×); each body is charged
@@ -40,7 +43,8 @@ final class JsonBodies {
      */
     static final int TREE_WEIGHT = 8;
 
-    private final Semaphore budgetKiB = new Semaphore(BODY_BUDGET_KIB);
+    private final int budgetTotalKiB = budgetKiBFor(Runtime.getRuntime().maxMemory());
+    private final Semaphore budgetKiB = new Semaphore(budgetTotalKiB);
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
 
@@ -63,6 +67,11 @@ final class JsonBodies {
                 .disable(JsonParser.Feature.ALLOW_COMMENTS);
     }
 
+    /** The body budget for a heap of {@code maxHeapBytes}: a quarter of it, at most {@link #BODY_BUDGET_KIB}. */
+    static int budgetKiBFor(long maxHeapBytes) {
+        return (int) Math.max(1024, Math.min(BODY_BUDGET_KIB, (long) (maxHeapBytes * BODY_HEAP_SHARE) / 1024));
+    }
+
     /** Reads and parses a JSON body; 413/415/400 problems on violation. */
     JsonNode read(ServerRequest req) {
         requireJson(req);
@@ -71,7 +80,7 @@ final class JsonBodies {
             throw tooLarge();
         }
         // Clamped, so that a body cap above the budget cannot make every large request wait for more than exists.
-        int kib = (int) Math.min(BODY_BUDGET_KIB, Math.max(1, (declared * TREE_WEIGHT + 1023) / 1024));
+        int kib = (int) Math.min(budgetTotalKiB, Math.max(1, (declared * TREE_WEIGHT + 1023) / 1024));
         if (!budgetKiB.tryAcquire(kib)) {
             throw new ProblemException(
                     429,

@@ -21,10 +21,12 @@ final class KilnFilter implements Filter {
 
     private final Authenticator authenticator;
     private final Metrics metrics;
+    private final long maxBodyBytes;
 
-    KilnFilter(Authenticator authenticator, Metrics metrics) {
+    KilnFilter(Authenticator authenticator, Metrics metrics, long maxBodyBytes) {
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -43,6 +45,9 @@ final class KilnFilter implements Filter {
             int status = res.status().code();
             metrics.httpTimer(req.prologue().method().text(), route, status)
                     .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            // The answer is written (and timed); an unread body must not turn the close into a reset that
+            // destroys it on its way to the client.
+            UnreadBodies.drain(req, maxBodyBytes);
             MDC.remove("requestId");
         }
     }

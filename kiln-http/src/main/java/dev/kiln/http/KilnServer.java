@@ -97,8 +97,8 @@ public final class KilnServer implements AutoCloseable {
                         .toList()
                 : operations;
         Map<String, Set<Method>> allowed = new java.util.HashMap<>();
-        HttpRouting.Builder routing =
-                HttpRouting.builder().addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics));
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics, config.maxBodyBytes()));
         for (Route r : routes) {
             routing.route(r.method(), r.path(), r.handler());
             allowed.computeIfAbsent(

@@ -86,6 +86,9 @@ final class RenderHandler implements Handler {
                 prepared.costUnits(),
                 deadline);
         switch (admission) {
+            case Admission.Rejected<RenderOutput> r
+            when r.reason() == RejectReason.BUDGET_TOO_SMALL ->
+                throw budgetTooSmall(r.predictedService(), budget, Duration.ofNanos(ticker.nanos() - arrival));
             case Admission.Rejected<RenderOutput> r -> throw reject(r.reason(), r.retryAfter());
             case Admission.Accepted<RenderOutput> a -> await(req, res, a.ticket(), budget);
         }
@@ -142,6 +145,32 @@ final class RenderHandler implements Handler {
                 "the render did not finish within its " + budget.toMillis() + " ms budget and was cancelled");
     }
 
+    /**
+     * 504 at once when the document's own predicted render time exceeds what is left of the budget: a 429 would
+     * invite a retry that fails the same way whatever the load. No {@code Retry-After}: the client must change
+     * the request (a larger budget) or the route (a generation job).
+     */
+    private ProblemException budgetTooSmall(Duration predicted, Duration budget, Duration spent) {
+        metrics.renderRejected(RejectReason.BUDGET_TOO_SMALL.wireName());
+        long predictedMs = Math.max(1, predicted.toMillis());
+        String spentNote = spent.toMillis() >= 10
+                ? " (" + spent.toMillis() + " ms of which went to reading and checking the document)"
+                : "";
+        String advice = predicted.compareTo(config.maxTimeout()) < 0
+                ? "raise " + TIMEOUT_HEADER + " (up to " + config.maxTimeout().toMillis()
+                        + " ms) or submit it as a generation job (POST /v1/scenes/{id}/generations)"
+                : "that is more than the largest budget this server allows ("
+                        + config.maxTimeout().toMillis()
+                        + " ms): submit it as a generation job (POST /v1/scenes/{id}/generations)";
+        return ProblemException.of(
+                504,
+                "budget-too-small",
+                "Gateway Timeout",
+                "the budget is too small for this document: it is predicted to take about " + predictedMs
+                        + " ms to render, more than this request's " + budget.toMillis() + " ms budget" + spentNote
+                        + "; retrying cannot help: " + advice);
+    }
+
     private ProblemException reject(RejectReason reason, Duration retryAfter) {
         metrics.renderRejected(reason.wireName());
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -163,6 +192,8 @@ final class RenderHandler implements Handler {
                         "the predicted wait would overrun this request's budget; retry after " + seconds + " s",
                         List.of(),
                         headers);
+            // Needs the task's prediction, which only a submit has; handled by budgetTooSmall.
+            case BUDGET_TOO_SMALL -> throw new IllegalStateException("budget_too_small is answered by budgetTooSmall");
             case DRAINING ->
                 new ProblemException(
                         503,

@@ -18,6 +18,16 @@ class BodyBudgetTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
+    /** Issue 10: the budget was 256 MiB whatever the heap, so in a 256 MiB heap bodies alone could fill it. */
+    @Test
+    void theBodyBudgetIsAQuarterOfTheHeapAndAtMost256MiB() {
+        long mib = 1024 * 1024;
+        assertThat(JsonBodies.budgetKiBFor(256 * mib)).isEqualTo(64 * 1024);
+        assertThat(JsonBodies.budgetKiBFor(512 * mib)).isEqualTo(128 * 1024);
+        assertThat(JsonBodies.budgetKiBFor(8192 * mib)).isEqualTo(JsonBodies.BODY_BUDGET_KIB);
+        assertThat(JsonBodies.budgetKiBFor(1 * mib)).as("never below 1 MiB").isEqualTo(1024);
+    }
+
     /** Regression: a body cap above the parse budget asked the budget for more than it holds, so every
      * body without Content-Length got 429 forever. */
     @Test

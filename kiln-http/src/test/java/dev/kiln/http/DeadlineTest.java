@@ -22,27 +22,28 @@ class DeadlineTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    /** Scheduling slack on a shared 2-core machine. */
-    static final Duration GRACE = Duration.ofMillis(1500);
-
     static final PoolConfig ONE_WORKER =
             new PoolConfig(1, 4, Duration.ofMillis(10), Duration.ofMillis(300), Duration.ofSeconds(5));
 
+    /** Generous bound for conditions that hold within milliseconds on an idle machine; never a timing claim. */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    /**
+     * The render never ends unless cancelled, so the only way to a 504 is the deadline: no wall-clock bound is
+     * needed to prove the answer did not wait for the render (issue 10: bounds a loaded 2-core machine missed).
+     */
     @Test
-    void renderSlowerThanTheBudgetGets504WithinBudgetPlusGraceAndFreesItsWorker() {
-        SlowRenderer slow = new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofSeconds(5), true);
+    void renderSlowerThanTheBudgetGets504AndIsCancelledAndFreesItsWorker() {
+        GatedRenderer endless = new GatedRenderer(RenderEngine.create(RenderLimits.defaults()));
         try (TestServer server =
-                TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
-            long t0 = System.nanoTime();
+                TestServer.start(db.database(), ONE_WORKER, endless, HttpConfig.defaults("127.0.0.1", 0))) {
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "300"));
-            long took = System.nanoTime() - t0;
             assertThat(res.statusCode()).isEqualTo(504);
             assertThat(Problem.of(res).type()).endsWith("deadline-exceeded");
-            assertThat(took).isLessThan(Duration.ofMillis(300).plus(GRACE).toNanos());
-            // The render honoured cancellation, so its worker is free long before the 5 s it would take.
-            await().atMost(Duration.ofSeconds(2))
-                    .until(() -> server.pool.snapshot().running() == 0);
-            assertThat(slow.finished.get()).isEqualTo(1);
+            // The render honoured cancellation, so its worker is free although the render itself never ends.
+            await().atMost(PATIENCE).until(() -> server.pool.snapshot().running() == 0);
+            assertThat(endless.cancelled.get()).isEqualTo(1);
+            assertThat(endless.finished.get()).isEqualTo(1);
         }
     }
 
@@ -57,40 +58,46 @@ class DeadlineTest {
 
     @Test
     void wedgedRenderIsAbandonedAndReplacedOnceItsGraceIsOver() {
-        SlowRenderer stubborn =
-                new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(2500), false);
+        // The first render ignores cancellation and holds its thread until the test lets it go.
+        GatedRenderer stubborn = new GatedRenderer(
+                RenderEngine.create(RenderLimits.defaults()), /* gated= */ 1, /* honoursCancel= */ false);
         try (TestServer server =
                 TestServer.start(db.database(), ONE_WORKER, stubborn, HttpConfig.defaults("127.0.0.1", 0))) {
-            long t0 = System.nanoTime();
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "200"));
-            assertThat(res.statusCode()).isEqualTo(504);
-            assertThat(System.nanoTime() - t0)
-                    .isLessThan(Duration.ofMillis(200).plus(GRACE).toNanos());
+            assertThat(res.statusCode())
+                    .as("answered while the render still runs")
+                    .isEqualTo(504);
+            assertThat(stubborn.finished.get()).isZero();
             // The render ignores cancellation: past deadline + grace its worker is abandoned and replaced (issue 11),
-            // so the slot is free and the instance ready while the stuck thread finishes on its own.
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> server.pool.snapshot().abandoned() == 1);
+            // so the slot is free and the instance ready while the stuck thread goes on.
+            await().atMost(PATIENCE).until(() -> server.pool.snapshot().abandoned() == 1);
             assertThat(server.pool.snapshot().running()).isZero();
             assertThat(server.get("/readyz").statusCode()).isEqualTo(200);
-            // The replacement worker serves; this render too takes the renderer's 2.5 s, well inside its budget.
+            // The replacement worker serves while the stuck thread is still stuck.
             assertThat(server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "8000"))
                             .statusCode())
                     .isEqualTo(200);
-            await().atMost(Duration.ofSeconds(15))
-                    .until(() -> server.pool.snapshot().abandoned() == 0);
-            assertThat(stubborn.finished.get()).isGreaterThanOrEqualTo(1);
+            assertThat(stubborn.finished.get())
+                    .as("only the replacement's render ended")
+                    .isEqualTo(1);
+
+            stubborn.open(); // the stuck call finally returns; its thread exits instead of taking more work
+            await().atMost(PATIENCE).until(() -> server.pool.snapshot().abandoned() == 0);
+            assertThat(stubborn.finished.get()).isEqualTo(2);
         }
     }
 
     @Test
     void clientThatDisconnectsCancelsItsQueuedRender() throws Exception {
-        SlowRenderer slow =
-                new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(1500), true);
+        // The first render holds the only worker until the test opens the gate, so the second stays queued for as
+        // long as detecting the disconnect takes.
+        GatedRenderer gated = new GatedRenderer(
+                RenderEngine.create(RenderLimits.defaults()), /* gated= */ 1, /* honoursCancel= */ true);
         try (TestServer server =
-                TestServer.start(db.database(), ONE_WORKER, slow, HttpConfig.defaults("127.0.0.1", 0))) {
+                TestServer.start(db.database(), ONE_WORKER, gated, HttpConfig.defaults("127.0.0.1", 0))) {
             CompletableFuture<HttpResponse<byte[]>> first =
                     CompletableFuture.supplyAsync(() -> server.post("/v1/renders", Docs.blue("png")));
-            await().atMost(Duration.ofSeconds(5)).until(() -> slow.started.get() == 1);
+            await().atMost(PATIENCE).until(() -> gated.started.get() == 1);
 
             String body = Docs.blue("png");
             try (Socket s = new Socket("127.0.0.1", server.server.port())) {
@@ -100,16 +107,14 @@ class DeadlineTest {
                                 + body)
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                await().atMost(Duration.ofSeconds(5))
-                        .until(() -> server.pool.snapshot().queued() == 1);
+                await().atMost(PATIENCE).until(() -> server.pool.snapshot().queued() == 1);
             } // the client hangs up while its render waits in the queue
 
-            await().atMost(Duration.ofSeconds(3))
-                    .until(() -> server.pool.snapshot().queued() == 0);
+            await().atMost(PATIENCE).until(() -> server.pool.snapshot().queued() == 0);
+            gated.open();
             assertThat(first.get().statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(3))
-                    .until(() -> server.pool.snapshot().running() == 0);
-            assertThat(slow.started.get()).as("the abandoned render never ran").isEqualTo(1);
+            await().atMost(PATIENCE).until(() -> server.pool.snapshot().running() == 0);
+            assertThat(gated.started.get()).as("the abandoned render never ran").isEqualTo(1);
         }
     }
 

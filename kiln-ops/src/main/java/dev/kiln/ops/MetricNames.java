@@ -79,7 +79,7 @@ public final class MetricNames {
     public static final String TAG_ROUTE = "route";
     /** Tag: HTTP status class, e.g. {@code 2xx}. */
     public static final String TAG_STATUS = "status";
-    /** Tag: why a render was rejected, e.g. {@code queue_full}, {@code deadline}. */
+    /** Tag: why a render was rejected, {@code queue_full}, {@code deadline}, {@code budget_too_small}, {@code draining}. */
     public static final String TAG_REASON = "reason";
     /** Tag: output format, e.g. {@code png}. */
     public static final String TAG_FORMAT = "format";

@@ -85,6 +85,10 @@ final class AdmissionPolicy {
         RejectReason reason = null;
         if (load.draining()) {
             reason = RejectReason.DRAINING;
+        } else if (service > budgetNanos) {
+            // Before QUEUE_FULL: whatever the load, this budget cannot hold this task, and a 429 would invite a
+            // retry that fails the same way.
+            reason = RejectReason.BUDGET_TOO_SMALL;
         } else if (load.queueFull()) {
             reason = RejectReason.QUEUE_FULL;
         } else if ((double) wait + service > budgetNanos) {

@@ -148,7 +148,8 @@ public final class RenderPool implements AutoCloseable {
                 admission = new Admission.Accepted<>(job);
             } else {
                 rejectedCount++;
-                admission = new Admission.Rejected<>(decision.reason(), decision.retryAfter());
+                admission = new Admission.Rejected<>(
+                        decision.reason(), decision.retryAfter(), Duration.ofNanos(decision.serviceNanos()));
             }
         } finally {
             lock.unlock();

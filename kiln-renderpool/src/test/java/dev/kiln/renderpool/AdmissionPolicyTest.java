@@ -62,6 +62,25 @@ class AdmissionPolicyTest {
     }
 
     @Test
+    void ownServiceOverTheBudgetIsBudgetTooSmallWhateverTheQueue() {
+        // Idle pool: 900 units take 900 ms; a budget one nanosecond shorter cannot hold it.
+        AdmissionPolicy.Load idle = load(2, 4, 0, 0, 0, 0, 0);
+        assertThat(AdmissionPolicy.decide(idle, 900, 900_000_000L).admitted()).isTrue();
+        AdmissionPolicy.Decision small = AdmissionPolicy.decide(idle, 900, 900_000_000L - 1);
+        assertThat(small.reason()).isEqualTo(RejectReason.BUDGET_TOO_SMALL);
+        assertThat(small.serviceNanos()).isEqualTo(900_000_000L);
+
+        // Queue full: the budget verdict comes first, because waiting for the queue to drain cannot help.
+        AdmissionPolicy.Load full = load(2, 2, 2, 2000, 2, SECOND, 0);
+        assertThat(AdmissionPolicy.decide(full, 900, SECOND).reason()).isEqualTo(RejectReason.QUEUE_FULL);
+        assertThat(AdmissionPolicy.decide(full, 900, SECOND / 2).reason()).isEqualTo(RejectReason.BUDGET_TOO_SMALL);
+
+        // Room in the queue but not in the budget once the wait is added: retryable, so DEADLINE.
+        AdmissionPolicy.Load busy = load(2, 4, 2, 2000, 2, 0, 0);
+        assertThat(AdmissionPolicy.decide(busy, 900, SECOND).reason()).isEqualTo(RejectReason.DEADLINE);
+    }
+
+    @Test
     void drainingWinsOverEveryOtherReason() {
         AdmissionPolicy.Load load = new AdmissionPolicy.Load(1, 0, 5, 5, 1, 0, 0, true, MS_PER_UNIT);
 
@@ -70,8 +89,9 @@ class AdmissionPolicyTest {
 
     @Test
     void deadlineAlreadyPassedIsRefused() {
+        // Nothing is left of the budget: even starting now cannot meet it, so it is the budget, not the queue.
         assertThat(AdmissionPolicy.decide(load(1, 1, 0, 0, 0, 0, 0), 1, -1).reason())
-                .isEqualTo(RejectReason.DEADLINE);
+                .isEqualTo(RejectReason.BUDGET_TOO_SMALL);
     }
 
     @Test

@@ -147,11 +147,7 @@ class RenderPoolTest {
         accepted(pool.submit(first, REF, ticker.plus(FAR)));
         first.awaitStarted();
 
-        // One worker idle, nothing queued: wait 0, own service 1 s.
-        Admission.Rejected<String> tooTight =
-                rejected(pool.submit(ctx -> "x", REF, ticker.plus(Duration.ofMillis(900))));
-        assertThat(tooTight.reason()).isEqualTo(RejectReason.DEADLINE);
-        assertThat(tooTight.retryAfter()).isEqualTo(ONE_SECOND);
+        // One worker idle, nothing queued: wait 0, own service 1 s; a 1.9 s budget holds it.
         Gate second = gate("b");
         accepted(pool.submit(second, REF, ticker.plus(Duration.ofMillis(1100))));
         second.awaitStarted();
@@ -177,8 +173,43 @@ class RenderPoolTest {
         assertThat(later.retryAfter()).as("2.5 s rounded up").isEqualTo(Duration.ofSeconds(3));
         accepted(pool.submit(ctx -> "f", REF, ticker.plus(Duration.ofMillis(3600))));
 
-        assertThat(listener.rejections(RejectReason.DEADLINE)).isEqualTo(4);
+        assertThat(listener.rejections(RejectReason.DEADLINE)).isEqualTo(3);
         assertThat(pool.snapshot().ewmaServiceTime()).isEqualTo(ONE_SECOND);
+    }
+
+    /** Issue 10: a 2.9 s document with a 716 ms budget got 429 "retry after 1 s", which no retry could help. */
+    @Test
+    void aTaskWhoseOwnServiceOverrunsTheBudgetIsRefusedAsBudgetTooSmallNotDeadline() throws Exception {
+        start(1, 4);
+        // Idle pool, own service 1 s (the seed), budget 900 ms: the queue is not the reason, the budget is.
+        Admission.Rejected<String> idle = rejected(pool.submit(ctx -> "x", REF, ticker.plus(Duration.ofMillis(900))));
+        assertThat(idle.reason()).isEqualTo(RejectReason.BUDGET_TOO_SMALL);
+        assertThat(idle.predictedService()).isEqualTo(ONE_SECOND);
+
+        // Busy pool, queue not full: a task that would fit alone but not behind the queue is DEADLINE (retryable),
+        // one that would not fit even alone is still BUDGET_TOO_SMALL.
+        Gate running = gate("a");
+        accepted(pool.submit(running, REF, ticker.plus(FAR)));
+        running.awaitStarted();
+        Admission.Rejected<String> behind =
+                rejected(pool.submit(ctx -> "x", REF, ticker.plus(Duration.ofMillis(1500))));
+        assertThat(behind.reason()).isEqualTo(RejectReason.DEADLINE);
+        assertThat(behind.predictedService()).isEqualTo(ONE_SECOND);
+        Admission.Rejected<String> huge =
+                rejected(pool.submit(ctx -> "x", 3 * REF, ticker.plus(Duration.ofMillis(2500))));
+        assertThat(huge.reason()).isEqualTo(RejectReason.BUDGET_TOO_SMALL);
+        assertThat(huge.predictedService()).isEqualTo(Duration.ofSeconds(3));
+
+        // Full queue: the budget verdict still wins, since a retry after the queue drains would fail the same way.
+        for (int i = 0; i < 4; i++) {
+            accepted(pool.submit(gate("q" + i), REF, ticker.plus(FAR)));
+        }
+        assertThat(rejected(pool.submit(ctx -> "x", REF, ticker.plus(FAR))).reason())
+                .isEqualTo(RejectReason.QUEUE_FULL);
+        assertThat(rejected(pool.submit(ctx -> "x", REF, ticker.plus(Duration.ofMillis(500))))
+                        .reason())
+                .isEqualTo(RejectReason.BUDGET_TOO_SMALL);
+        assertThat(listener.rejections(RejectReason.BUDGET_TOO_SMALL)).isEqualTo(3);
     }
 
     @Test
@@ -546,5 +577,6 @@ class RenderPoolTest {
         assertThat(RejectReason.QUEUE_FULL.wireName()).isEqualTo("queue_full");
         assertThat(RejectReason.DEADLINE.wireName()).isEqualTo("deadline");
         assertThat(RejectReason.DRAINING.wireName()).isEqualTo("draining");
+        assertThat(RejectReason.BUDGET_TOO_SMALL.wireName()).isEqualTo("budget_too_small");
     }
 }
