@@ -82,6 +82,13 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.GET, "/v1/generations/{id}", generations::get),
                 new Route(Method.POST, "/v1/generations/{id}/cancel", generations::cancel),
                 new Route(Method.GET, "/v1/credits", credits::get),
+                new Route(
+                        Method.GET,
+                        "/v1/dashboard",
+                        (req, res) -> Api.send(
+                                res,
+                                200,
+                                DashboardHandler.json(platform.dashboard().page(Api.userId(), Api.page(req))))),
                 new Route(Method.GET, "/v1/files/{key}", files::get));
         List<Route> operations = List.of(
                 new Route(Method.GET, "/healthz", ops::healthz),
