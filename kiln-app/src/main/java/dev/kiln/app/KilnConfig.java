@@ -1,5 +1,8 @@
 package dev.kiln.app;
 
+import dev.kiln.cache.CacheConfig;
+import dev.kiln.cache.RedisConfig;
+import dev.kiln.cache.ratelimit.RateLimit;
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
@@ -19,6 +22,9 @@ import java.nio.file.Path;
  * @param newUserCredits starting balance of each user created with a key, in credits
  * @param role what this process runs: the API, the generation workers, or both
  * @param storage root directory of stored outputs, shared by every instance of one deployment
+ * @param redis the optional Redis shared by the instances of one deployment (L2 cache, invalidations, rate limits)
+ * @param rateLimit per-user request rate, shared through Redis
+ * @param cache TTLs and sizes of the read cache
  */
 record KilnConfig(
         HttpConfig http,
@@ -28,7 +34,10 @@ record KilnConfig(
         Path home,
         long newUserCredits,
         Role role,
-        Path storage) {
+        Path storage,
+        RedisConfig redis,
+        RateLimit rateLimit,
+        CacheConfig cache) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -42,6 +51,32 @@ record KilnConfig(
 
     /** Default share of the max heap that concurrent renders may use. */
     static final double RENDER_HEAP_SHARE = 0.5;
+
+    /**
+     * {@code KILN_REDIS_URL} ({@code off} or empty: no Redis), {@code KILN_REDIS_TIMEOUT} and
+     * {@code KILN_REDIS_PREFIX}, whose default names the database, so deployments (and test databases) sharing one
+     * Redis never read each other's keys.
+     */
+    static RedisConfig redis(Settings s, String databaseName) {
+        String url =
+                s.string("KILN_REDIS_URL", RedisConfig.DEFAULT_URI.toString()).strip();
+        java.util.Optional<java.net.URI> uri;
+        if (url.isEmpty() || url.equalsIgnoreCase("off")) {
+            uri = java.util.Optional.empty();
+        } else {
+            try {
+                uri = java.util.Optional.of(java.net.URI.create(url));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("KILN_REDIS_URL must look like redis://host:port[/db], was " + url);
+            }
+        }
+        return new RedisConfig(
+                uri,
+                s.duration("KILN_REDIS_TIMEOUT", RedisConfig.DEFAULT_COMMAND_TIMEOUT),
+                RedisConfig.DEFAULT_FAILURES_TO_OPEN,
+                RedisConfig.DEFAULT_PROBE_INTERVAL,
+                s.string("KILN_REDIS_PREFIX", RedisConfig.DEFAULT_KEY_PREFIX + "." + databaseName));
+    }
 
     static KilnConfig from(Settings s) {
         try {
@@ -98,7 +133,20 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage);
+            RedisConfig redis = redis(s, database.database());
+            RateLimit rateLimit = new RateLimit(
+                    s.integer("KILN_RATE_LIMIT", RateLimit.DEFAULT_LIMIT),
+                    s.duration("KILN_RATE_LIMIT_WINDOW", RateLimit.DEFAULT_WINDOW));
+            CacheConfig cd = CacheConfig.defaults();
+            CacheConfig cache = new CacheConfig(
+                    s.duration("KILN_CACHE_INFLIGHT_TTL", cd.volatileL1()),
+                    cd.volatileL2(),
+                    cd.settledL1(),
+                    cd.settledL2(),
+                    cd.maxGroups(),
+                    cd.maxFieldsPerGroup());
+            return new KilnConfig(
+                    http, database, pool, limits, home, newUserCredits, role, storage, redis, rateLimit, cache);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -46,7 +46,11 @@ public record CacheConfig(
         positive(volatileL2, "volatileL2");
         positive(settledL1, "settledL1");
         positive(settledL2, "settledL2");
-        if (volatileL1.compareTo(settledL1) > 0 || volatileL2.compareTo(settledL2) > 0) {
+        if (volatileL1.compareTo(settledL1) > 0) {
+            throw new IllegalArgumentException(
+                    "KILN_CACHE_INFLIGHT_TTL must be at most " + settledL1 + ", was " + volatileL1);
+        }
+        if (volatileL2.compareTo(settledL2) > 0) {
             throw new IllegalArgumentException("a volatile TTL must not exceed the settled one");
         }
         if (settledL2.compareTo(VERSION_TTL) >= 0) {

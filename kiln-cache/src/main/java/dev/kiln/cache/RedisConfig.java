@@ -49,8 +49,9 @@ public record RedisConfig(
         if (probeInterval == null || probeInterval.isNegative() || probeInterval.isZero()) {
             throw new IllegalArgumentException("probeInterval must be positive, was " + probeInterval);
         }
-        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9_.-]{1,40}")) {
-            throw new IllegalArgumentException("keyPrefix must be 1–40 of A-Z a-z 0-9 _ . -, was " + keyPrefix);
+        if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9_.:-]{1,100}")) {
+            throw new IllegalArgumentException(
+                    "KILN_REDIS_PREFIX must be 1–100 of A-Z a-z 0-9 _ . : -, was " + keyPrefix);
         }
     }
 

@@ -21,10 +21,12 @@ final class KilnFilter implements Filter {
 
     private final Authenticator authenticator;
     private final Metrics metrics;
+    private final RateLimits rateLimits;
 
-    KilnFilter(Authenticator authenticator, Metrics metrics) {
+    KilnFilter(Authenticator authenticator, Metrics metrics, RateLimits rateLimits) {
         this.authenticator = authenticator;
         this.metrics = metrics;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -52,6 +54,7 @@ final class KilnFilter implements Filter {
             String path = req.path().path();
             if (needsKey(path)) {
                 Caller caller = authenticate(req);
+                rateLimits.check(caller, res);
                 ScopedValue.where(RequestContext.CALLER, caller).run(chain::proceed);
             } else {
                 chain.proceed();
