@@ -59,6 +59,7 @@ class ReadPathTest {
         env.put("KILN_ROLE", role);
         env.put("KILN_REDIS_URL", "redis://127.0.0.1:6379/2");
         env.put("KILN_REDIS_PREFIX", prefix);
+        env.put("KILN_RATE_LIMIT", "0"); // these tests poll as fast as they can
         env.put("KILN_CACHE_INFLIGHT_TTL", "60s");
         return env;
     }

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param window the window, 1 s to 1 h
  */
 public record RateLimit(int limit, Duration window) {
-    /** Default {@link #limit}: 600 requests a minute (10 a second on average), per user. */
-    public static final int DEFAULT_LIMIT = 600;
+    /** Default {@link #limit}: 1,200 requests a minute (20 a second on average, bursts of 1,200), per user. */
+    public static final int DEFAULT_LIMIT = 1200;
     /** Default {@link #window}. */
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
 
