@@ -175,6 +175,11 @@ class DashboardTest {
     }
 
     static long userOf(String key) {
+        return userOfKey(db, key);
+    }
+
+    /** The user whose API key is {@code key}. */
+    static long userOfKey(TestDatabase db, String key) {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT user_id FROM api_keys WHERE key_id = ?")) {
             ps.setString(1, key.split("_")[1]);
