@@ -25,6 +25,8 @@ import java.nio.file.Path;
  * @param redis the optional Redis shared by the instances of one deployment (L2 cache, invalidations, rate limits)
  * @param rateLimit per-user request rate, shared through Redis
  * @param cache TTLs and sizes of the read cache
+ * @param cacheEnabled whether status and dashboards read through the cache ({@code KILN_CACHE=off} reads the
+ *     database every time: for diagnosis and the uncached benchmark)
  */
 record KilnConfig(
         HttpConfig http,
@@ -37,7 +39,8 @@ record KilnConfig(
         Path storage,
         RedisConfig redis,
         RateLimit rateLimit,
-        CacheConfig cache) {
+        CacheConfig cache,
+        boolean cacheEnabled) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -145,8 +148,23 @@ record KilnConfig(
                     cd.settledL2(),
                     cd.maxGroups(),
                     cd.maxFieldsPerGroup());
+            String cacheSwitch = s.string("KILN_CACHE", "on");
+            if (!cacheSwitch.equals("on") && !cacheSwitch.equals("off")) {
+                throw new ConfigException("KILN_CACHE must be on or off, was '" + cacheSwitch + "'");
+            }
             return new KilnConfig(
-                    http, database, pool, limits, home, newUserCredits, role, storage, redis, rateLimit, cache);
+                    http,
+                    database,
+                    pool,
+                    limits,
+                    home,
+                    newUserCredits,
+                    role,
+                    storage,
+                    redis,
+                    rateLimit,
+                    cache,
+                    cacheSwitch.equals("on"));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

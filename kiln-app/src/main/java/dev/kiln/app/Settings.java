@@ -50,6 +50,7 @@ final class Settings {
             "KILN_RATE_LIMIT",
             "KILN_RATE_LIMIT_WINDOW",
             "KILN_CACHE_INFLIGHT_TTL",
+            "KILN_CACHE",
             "KILN_LOG_FORMAT",
             "KILN_HEAP",
             "KILN_SOFT_HEAP",

@@ -93,11 +93,13 @@ final class Wiring implements AutoCloseable {
             // invalidates; only API roles read through the cache.
             this.redis = Redis.connect(config.redis());
             CacheMetrics.registerRedis(metrics, redis);
-            this.cache = ReadCache.tiered(
-                    config.cache(),
-                    redis,
-                    new CacheMetrics(metrics),
-                    com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+            this.cache = config.cacheEnabled()
+                    ? ReadCache.tiered(
+                            config.cache(),
+                            redis,
+                            new CacheMetrics(metrics),
+                            com.github.benmanes.caffeine.cache.Ticker.systemTicker())
+                    : ReadCache.NONE;
             this.limiter = RateLimiter.shared(redis, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
             CacheGroups changes = new CacheGroups(cache);
             Platform platform = Platform.create(ds, new QueueGenerationJobs(queue), changes);
