@@ -258,8 +258,9 @@ public final class Redis implements AutoCloseable {
     }
 
     private boolean tryConnect() {
+        StatefulRedisConnection<String, byte[]> c = null;
         try {
-            StatefulRedisConnection<String, byte[]> c = client.connect(CODEC);
+            c = client.connect(CODEC);
             StatefulRedisPubSubConnection<String, String> p = client.connectPubSub(StringCodec.UTF8);
             p.addListener(new RedisPubSubAdapter<>() {
                 @Override
@@ -281,6 +282,9 @@ public final class Redis implements AutoCloseable {
             this.pubsub = p;
             return recover();
         } catch (RuntimeException e) {
+            if (c != null && connection != c) {
+                c.close(); // half connected: the command connection came up, pub/sub did not
+            }
             LOG.debug("connecting to Redis failed", e);
             return false;
         }
