@@ -1,5 +1,8 @@
 package dev.kiln.app;
 
+import dev.kiln.cache.CacheConfig;
+import dev.kiln.cache.RedisConfig;
+import dev.kiln.cache.ratelimit.RateLimit;
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
@@ -19,6 +22,11 @@ import java.nio.file.Path;
  * @param newUserCredits starting balance of each user created with a key, in credits
  * @param role what this process runs: the API, the generation workers, or both
  * @param storage root directory of stored outputs, shared by every instance of one deployment
+ * @param redis the optional Redis shared by the instances of one deployment (L2 cache, invalidations, rate limits)
+ * @param rateLimit per-user request rate, shared through Redis
+ * @param cache TTLs and sizes of the read cache
+ * @param cacheEnabled whether status and dashboards read through the cache ({@code KILN_CACHE=off} reads the
+ *     database every time: for diagnosis and the uncached benchmark)
  * @param box the CPUs and memory this instance was sized for (cgroup limits, else the host)
  */
 record KilnConfig(
@@ -30,6 +38,10 @@ record KilnConfig(
         long newUserCredits,
         Role role,
         Path storage,
+        RedisConfig redis,
+        RateLimit rateLimit,
+        CacheConfig cache,
+        boolean cacheEnabled,
         Box box) {
 
     KilnConfig {
@@ -44,6 +56,32 @@ record KilnConfig(
 
     /** Default share of the max heap that concurrent renders may use. */
     static final double RENDER_HEAP_SHARE = 0.5;
+
+    /**
+     * {@code KILN_REDIS_URL} ({@code off} or empty: no Redis), {@code KILN_REDIS_TIMEOUT} and
+     * {@code KILN_REDIS_PREFIX}, whose default names the database, so deployments (and test databases) sharing one
+     * Redis never read each other's keys.
+     */
+    static RedisConfig redis(Settings s, String databaseName) {
+        String url =
+                s.string("KILN_REDIS_URL", RedisConfig.DEFAULT_URI.toString()).strip();
+        java.util.Optional<java.net.URI> uri;
+        if (url.isEmpty() || url.equalsIgnoreCase("off")) {
+            uri = java.util.Optional.empty();
+        } else {
+            try {
+                uri = java.util.Optional.of(java.net.URI.create(url));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("KILN_REDIS_URL must look like redis://host:port[/db], was " + url);
+            }
+        }
+        return new RedisConfig(
+                uri,
+                s.duration("KILN_REDIS_TIMEOUT", RedisConfig.DEFAULT_COMMAND_TIMEOUT),
+                RedisConfig.DEFAULT_FAILURES_TO_OPEN,
+                RedisConfig.DEFAULT_PROBE_INTERVAL,
+                s.string("KILN_REDIS_PREFIX", RedisConfig.DEFAULT_KEY_PREFIX + "." + databaseName));
+    }
 
     /**
      * The render caps for a render memory budget of {@code budgetBytes}: the defaults, unless the budget cannot
@@ -151,7 +189,36 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage, box);
+            RedisConfig redis = redis(s, database.database());
+            RateLimit rateLimit = new RateLimit(
+                    s.integer("KILN_RATE_LIMIT", RateLimit.DEFAULT_LIMIT),
+                    s.duration("KILN_RATE_LIMIT_WINDOW", RateLimit.DEFAULT_WINDOW));
+            CacheConfig cd = CacheConfig.defaults();
+            CacheConfig cache = new CacheConfig(
+                    s.duration("KILN_CACHE_INFLIGHT_TTL", cd.volatileL1()),
+                    cd.volatileL2(),
+                    cd.settledL1(),
+                    cd.settledL2(),
+                    cd.maxGroups(),
+                    cd.maxFieldsPerGroup());
+            String cacheSwitch = s.string("KILN_CACHE", "on");
+            if (!cacheSwitch.equals("on") && !cacheSwitch.equals("off")) {
+                throw new ConfigException("KILN_CACHE must be on or off, was '" + cacheSwitch + "'");
+            }
+            return new KilnConfig(
+                    http,
+                    database,
+                    pool,
+                    limits,
+                    home,
+                    newUserCredits,
+                    role,
+                    storage,
+                    redis,
+                    rateLimit,
+                    cache,
+                    cacheSwitch.equals("on"),
+                    box);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

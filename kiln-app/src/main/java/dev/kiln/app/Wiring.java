@@ -1,7 +1,13 @@
 package dev.kiln.app;
 
+import dev.kiln.cache.ReadCache;
+import dev.kiln.cache.Redis;
+import dev.kiln.cache.ratelimit.RateLimitPolicy;
+import dev.kiln.cache.ratelimit.RateLimiter;
+import dev.kiln.http.CacheGroups;
 import dev.kiln.http.Caller;
 import dev.kiln.http.KilnServer;
+import dev.kiln.http.ReadPath;
 import dev.kiln.ops.MetricNames;
 import dev.kiln.ops.Metrics;
 import dev.kiln.ops.PauseDetector;
@@ -48,6 +54,9 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    final Redis redis;
+    final ReadCache cache;
+    final RateLimiter limiter;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -80,8 +89,21 @@ final class Wiring implements AutoCloseable {
             this.queue = JobQueue.builder(ds).listener(queueMetrics).build();
             queueMetrics.registerGauges(metrics, queue);
             this.store = openStorage(config.storage());
-            Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
-            GenerationRuns runs = new GenerationRuns(ds);
+            // Every role writes generations (the API submits and cancels, workers report progress), so every role
+            // invalidates; only API roles read through the cache.
+            this.redis = Redis.connect(config.redis());
+            CacheMetrics.registerRedis(metrics, redis);
+            this.cache = config.cacheEnabled()
+                    ? ReadCache.tiered(
+                            config.cache(),
+                            redis,
+                            new CacheMetrics(metrics),
+                            com.github.benmanes.caffeine.cache.Ticker.systemTicker())
+                    : ReadCache.NONE;
+            this.limiter = RateLimiter.shared(redis, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+            CacheGroups changes = new CacheGroups(cache);
+            Platform platform = Platform.create(ds, new QueueGenerationJobs(queue), changes);
+            GenerationRuns runs = new GenerationRuns(ds, changes);
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -92,7 +114,8 @@ final class Wiring implements AutoCloseable {
                     platform,
                     store,
                     runs::fileOf,
-                    config.role().servesApi());
+                    config.role().servesApi(),
+                    new ReadPath(cache, RateLimitPolicy.perUser(config.rateLimit()), limiter));
             if (config.role().runsJobs()) {
                 StillGenerationHandler still =
                         new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
@@ -182,6 +205,8 @@ final class Wiring implements AutoCloseable {
         queue.close();
         // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
         pool.close(Duration.ZERO);
+        cache.close();
+        redis.close();
         pauses.close();
         metrics.close();
         database.close();

@@ -40,6 +40,33 @@ class KilnConfigTest {
     }
 
     @Test
+    void readPathSettingsAreValidatedByName() {
+        KilnConfig defaults = KilnConfig.from(new Settings(Map.of("KILN_DB_NAME", "shop")));
+        assertThat(defaults.redis().uri()).hasValue(java.net.URI.create("redis://127.0.0.1:6379"));
+        assertThat(defaults.redis().keyPrefix())
+                .as("deployments sharing a Redis keep apart")
+                .isEqualTo("kiln.shop");
+        assertThat(defaults.rateLimit().limit()).isEqualTo(1200);
+        assertThat(KilnConfig.from(new Settings(Map.of("KILN_REDIS_URL", "off")))
+                        .redis()
+                        .uri())
+                .isEmpty();
+        for (var bad : java.util.List.of(
+                Map.of("KILN_REDIS_URL", "http://127.0.0.1:6379"),
+                Map.of("KILN_REDIS_URL", "redis://"),
+                Map.of("KILN_REDIS_TIMEOUT", "0"),
+                Map.of("KILN_REDIS_TIMEOUT", "10s"),
+                Map.of("KILN_REDIS_PREFIX", "with space"),
+                Map.of("KILN_RATE_LIMIT", "-5"),
+                Map.of("KILN_RATE_LIMIT_WINDOW", "5h"),
+                Map.of("KILN_CACHE_INFLIGHT_TTL", "1h"))) {
+            assertThatThrownBy(() -> KilnConfig.from(new Settings(bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.keySet().iterator().next());
+        }
+    }
+
+    @Test
     void newUserCreditsDefaultAndBounds() {
         assertThat(KilnConfig.from(new Settings(Map.of())).newUserCredits()).isEqualTo(1000);
         assertThat(KilnConfig.from(new Settings(Map.of("KILN_NEW_USER_CREDITS", "0")))

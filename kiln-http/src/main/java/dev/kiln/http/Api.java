@@ -144,6 +144,15 @@ final class Api {
         return t.map(Instant::toString).orElse(null);
     }
 
+    /** {@code body} as JSON bytes. */
+    static byte[] bytes(JsonNode body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+
     /** Sends {@code body} as JSON with {@code status}; never cached, since every resource here is mutable. */
     static void send(ServerResponse res, int status, JsonNode body) {
         res.status(Status.create(status));

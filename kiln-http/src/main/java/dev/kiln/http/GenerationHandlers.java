@@ -2,6 +2,8 @@ package dev.kiln.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.cache.ReadCache;
+import dev.kiln.platform.NotFoundException;
 import dev.kiln.platform.credits.Pricing;
 import dev.kiln.platform.generations.Generation;
 import dev.kiln.platform.generations.GenerationStatus;
@@ -14,8 +16,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,12 +32,15 @@ final class GenerationHandlers {
     private final Scenes scenes;
     private final JsonBodies bodies;
     private final Documents documents;
+    private final ReadCache cache;
 
-    GenerationHandlers(Generations generations, Scenes scenes, JsonBodies bodies, Documents documents) {
+    GenerationHandlers(
+            Generations generations, Scenes scenes, JsonBodies bodies, Documents documents, ReadCache cache) {
         this.generations = generations;
         this.scenes = scenes;
         this.bodies = bodies;
         this.documents = documents;
+        this.cache = cache;
     }
 
     void submit(ServerRequest req, ServerResponse res) {
@@ -89,27 +92,39 @@ final class GenerationHandlers {
     }
 
     /**
-     * The generation, with an ETag over its body: a client polling for status sends {@code If-None-Match} and gets
-     * an empty 304 until something changes.
+     * The generation, through the read cache (group {@code g:<id>}, one entry per owner, so a non-owner's miss never
+     * shares a load with the owner's), with an ETag over its body: a client polling for status sends
+     * {@code If-None-Match} and gets an empty 304 until something changes.
      */
     void get(ServerRequest req, ServerResponse res) {
-        byte[] body;
-        try {
-            body = Api.MAPPER.writeValueAsBytes(json(generations.get(Api.userId(), id(req))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a generation", e);
-        }
-        // Weak, because gzip and identity encodings of the body are the same representation for revalidation.
-        String etag = "W/\"" + java.util.HexFormat.of().formatHex(sha256(body), 0, 16) + "\"";
-        res.header(HeaderNames.ETAG, etag);
-        // Private (per API key) and revalidated every time: a cached copy is only ever reused after a 304.
+        long userId = Api.userId();
+        long id = id(req);
+        CachedJson body = cache.get(CacheGroups.generation(id), Long.toString(userId), () -> {
+                    Generation g = generations.get(userId, id);
+                    return Optional.of(new ReadCache.Loaded(
+                            CachedJson.of(g.userId(), Api.bytes(json(g))).encode(),
+                            g.status().terminal()));
+                })
+                .map(CachedJson::decode)
+                .flatMap(c -> c.ownedBy(userId))
+                .orElseThrow(() -> new NotFoundException("generation " + id));
+        sendRevalidated(req, res, body);
+    }
+
+    /**
+     * Sends a cached body with its ETag, or an empty 304 when {@code If-None-Match} names it. Private (per API key)
+     * and revalidated every time: a client's copy is only ever reused after a 304.
+     */
+    static void sendRevalidated(ServerRequest req, ServerResponse res, CachedJson body) {
+        res.header(HeaderNames.ETAG, body.etag());
         res.header(HeaderNames.CACHE_CONTROL, "private, no-cache");
-        if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH), etag)) {
+        if (matches(req.headers().first(HeaderNames.IF_NONE_MATCH), body.etag())) {
+            res.header(HeaderNames.VARY, "Accept-Encoding");
             res.status(io.helidon.http.Status.NOT_MODIFIED_304).send();
             return;
         }
         res.status(io.helidon.http.Status.OK_200);
-        JsonResponses.send(res, Api.JSON, body);
+        JsonResponses.send(res, Api.JSON, body.json());
     }
 
     /** Whether an {@code If-None-Match} value names {@code etag} by weak comparison (RFC 9110), or is {@code *}. */
@@ -164,11 +179,7 @@ final class GenerationHandlers {
     }
 
     private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK provides SHA-256", e);
-        }
+        return CachedJson.sha256(bytes);
     }
 
     static long id(ServerRequest req) {

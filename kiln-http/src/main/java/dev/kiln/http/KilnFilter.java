@@ -22,11 +22,13 @@ final class KilnFilter implements Filter {
     private final Authenticator authenticator;
     private final Metrics metrics;
     private final long maxBodyBytes;
+    private final RateLimits rateLimits;
 
-    KilnFilter(Authenticator authenticator, Metrics metrics, long maxBodyBytes) {
+    KilnFilter(Authenticator authenticator, Metrics metrics, long maxBodyBytes, RateLimits rateLimits) {
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
+        this.rateLimits = rateLimits;
     }
 
     @Override
@@ -57,6 +59,7 @@ final class KilnFilter implements Filter {
             String path = req.path().path();
             if (needsKey(path)) {
                 Caller caller = authenticate(req);
+                rateLimits.check(caller, res);
                 ScopedValue.where(RequestContext.CALLER, caller).run(chain::proceed);
             } else {
                 chain.proceed();

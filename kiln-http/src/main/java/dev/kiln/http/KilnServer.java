@@ -51,7 +51,8 @@ public final class KilnServer implements AutoCloseable {
             Platform platform,
             BlobStore store,
             FileAccess fileAccess,
-            boolean serveApi) {
+            boolean serveApi,
+            ReadPath readPath) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
@@ -62,7 +63,8 @@ public final class KilnServer implements AutoCloseable {
         ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
         SceneHandlers scenes = new SceneHandlers(platform.scenes(), bodies, documents);
         GenerationHandlers generations =
-                new GenerationHandlers(platform.generations(), platform.scenes(), bodies, documents);
+                new GenerationHandlers(platform.generations(), platform.scenes(), bodies, documents, readPath.cache());
+        DashboardHandler dashboard = new DashboardHandler(platform.dashboard(), readPath.cache());
         CreditsHandler credits = new CreditsHandler(platform.credits());
         FilesHandler files = new FilesHandler(store, fileAccess);
         List<Route> api = List.of(
@@ -82,6 +84,7 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.GET, "/v1/generations/{id}", generations::get),
                 new Route(Method.POST, "/v1/generations/{id}/cancel", generations::cancel),
                 new Route(Method.GET, "/v1/credits", credits::get),
+                new Route(Method.GET, "/v1/dashboard", dashboard::get),
                 new Route(Method.GET, "/v1/files/{key}", files::get));
         List<Route> operations = List.of(
                 new Route(Method.GET, "/healthz", ops::healthz),
@@ -98,7 +101,11 @@ public final class KilnServer implements AutoCloseable {
                 : operations;
         Map<String, Set<Method>> allowed = new java.util.HashMap<>();
         HttpRouting.Builder routing = HttpRouting.builder()
-                .addFilter(new KilnFilter(new CachingAuthenticator(authenticator), metrics, config.maxBodyBytes()));
+                .addFilter(new KilnFilter(
+                        new CachingAuthenticator(authenticator),
+                        metrics,
+                        config.maxBodyBytes(),
+                        new RateLimits(readPath.rateLimits(), readPath.limiter(), metrics)));
         for (Route r : routes) {
             routing.route(r.method(), r.path(), r.handler());
             allowed.computeIfAbsent(
@@ -157,6 +164,9 @@ public final class KilnServer implements AutoCloseable {
                 // Helidon's own cap answers before the body is read; JsonBodies enforces the same cap
                 // while streaming, for chunked bodies without Content-Length.
                 .maxPayloadSize(config.maxBodyBytes())
+                // Without TCP_NODELAY a response written in several segments (a 100 KB dashboard page) waits for the
+                // client's delayed ACK: 40 ms added to one request in twenty (BENCHMARKS.md, read path).
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .directHandlers(d -> {
                     for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
                         d.addHandler(t, KilnServer::directProblem);
@@ -203,6 +213,36 @@ public final class KilnServer implements AutoCloseable {
             BlobStore store,
             FileAccess fileAccess,
             boolean serveApi) {
+        return start(
+                config,
+                renderer,
+                pool,
+                authenticator,
+                metrics,
+                sceneSchema,
+                platform,
+                store,
+                fileAccess,
+                serveApi,
+                ReadPath.NONE);
+    }
+
+    /**
+     * Builds and starts the server with a read path: the cache of generation status and dashboards (whose
+     * invalidation the caller wires into {@code platform}, see {@link CacheGroups}) and the per-user rate limits.
+     */
+    public static KilnServer start(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            Authenticator authenticator,
+            Metrics metrics,
+            byte[] sceneSchema,
+            Platform platform,
+            BlobStore store,
+            FileAccess fileAccess,
+            boolean serveApi,
+            ReadPath readPath) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
@@ -213,7 +253,8 @@ public final class KilnServer implements AutoCloseable {
                 Objects.requireNonNull(platform, "platform"),
                 Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(fileAccess, "fileAccess"),
-                serveApi);
+                serveApi,
+                Objects.requireNonNull(readPath, "readPath"));
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
         return s;

@@ -28,14 +28,38 @@ final class RequestContext {
         if (acceptEncoding.isEmpty()) {
             return false;
         }
+        // RFC 9110 §12.5.3: gzip (or x-gzip) with a non-zero weight, or * when gzip is not named at all.
+        boolean named = false;
+        boolean star = false;
         for (String part : acceptEncoding.get().split(",")) {
-            String p = part.strip().toLowerCase(java.util.Locale.ROOT);
-            if (p.equals("gzip")
-                    || (p.startsWith("gzip;") && !p.replace(" ", "").endsWith("q=0"))) {
-                return true;
+            String[] p = part.strip().toLowerCase(java.util.Locale.ROOT).split(";");
+            String coding = p[0].strip();
+            boolean accepted = weight(p) > 0;
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
+                if (accepted) {
+                    return true;
+                }
+                named = true;
+            } else if (coding.equals("*")) {
+                star = accepted;
             }
         }
-        return false;
+        return star && !named;
+    }
+
+    /** The {@code q} weight of an Accept-Encoding element split at {@code ;}; 1 when absent, 0 when malformed. */
+    private static double weight(String[] element) {
+        for (int i = 1; i < element.length; i++) {
+            String param = element[i].strip();
+            if (param.startsWith("q=")) {
+                try {
+                    return Double.parseDouble(param.substring(2).strip());
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 1;
     }
 
     static Optional<Caller> caller() {

@@ -51,6 +51,41 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(
             Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http, GenerationJobs jobs) {
+        return start(db, poolConfig, renderer, http, Platform.create(db.dataSource(), jobs));
+    }
+
+    /** A server whose platform reads and writes through {@code platformData} (a counting proxy, say). */
+    static TestServer start(Database db, javax.sql.DataSource platformData) {
+        return start(
+                db,
+                new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
+                RenderEngine.create(RenderLimits.defaults()),
+                HttpConfig.defaults("127.0.0.1", 0),
+                Platform.create(platformData, new PlaceholderGenerationJobs()));
+    }
+
+    static TestServer start(Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http, Platform platform) {
+        return start(db, poolConfig, renderer, http, platform, ReadPath.NONE);
+    }
+
+    /** A server with {@code readPath} (cache, rate limits), whose platform invalidates its cache. */
+    static TestServer start(Database db, ReadPath readPath) {
+        return start(
+                db,
+                new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
+                RenderEngine.create(RenderLimits.defaults()),
+                HttpConfig.defaults("127.0.0.1", 0),
+                Platform.create(db.dataSource(), new PlaceholderGenerationJobs(), new CacheGroups(readPath.cache())),
+                readPath);
+    }
+
+    static TestServer start(
+            Database db,
+            PoolConfig poolConfig,
+            Renderer renderer,
+            HttpConfig http,
+            Platform platform,
+            ReadPath readPath) {
         Metrics metrics = new Metrics();
         ApiKeys keys = new ApiKeys(db.dataSource());
         String key = keys.create("test-user").token();
@@ -62,7 +97,11 @@ final class TestServer implements AutoCloseable {
                 token -> keys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
                 metrics,
                 SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Platform.create(db.dataSource(), jobs));
+                platform,
+                NoFiles.STORE,
+                FileAccess.NONE,
+                /* serveApi= */ true,
+                readPath);
         return new TestServer(server, pool, metrics, key, keys);
     }
 

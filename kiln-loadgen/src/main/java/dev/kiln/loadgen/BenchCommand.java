@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         description = "Drive load against a running Kiln, or Kiln's job queue, on this machine and report the figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {RenderBenchCommand.class, QueueBenchCommand.class})
+        subcommands = {RenderBenchCommand.class, QueueBenchCommand.class, HttpBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec
@@ -23,7 +23,7 @@ public final class BenchCommand implements Runnable {
     /** Without a subcommand there is nothing to run. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: kiln bench render | queue");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: kiln bench render | queue | http");
     }
 
     /**

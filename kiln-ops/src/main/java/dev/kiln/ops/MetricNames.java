@@ -63,8 +63,21 @@ public final class MetricNames {
 
     // --- Cache ---
 
-    /** Counter of status-cache lookups; tags {@link #TAG_LAYER} and {@link #TAG_RESULT}. */
+    /**
+     * Counter of read-cache lookups; tags {@link #TAG_LAYER} ({@code l1}, {@code l2}) and {@link #TAG_RESULT}
+     * ({@code hit}, {@code miss}): a layer's hit rate is its hits over its lookups.
+     */
     public static final String CACHE_REQUESTS = "kiln.cache.requests";
+    /** Timer of a lookup in a layer ({@code l2}) or a load from the source ({@code source}); tag {@link #TAG_LAYER}. */
+    public static final String CACHE_LOAD = "kiln.cache.load";
+    /** Counter of misses that joined a load already in flight (single flight) instead of loading again. */
+    public static final String CACHE_COALESCED = "kiln.cache.coalesced";
+    /** Counter of invalidated groups that could not reach Redis at once and wait for it. */
+    public static final String CACHE_INVALIDATIONS_DEFERRED = "kiln.cache.invalidations.deferred";
+    /** Gauge: Redis circuit breaker, 0 closed (in use), 1 open (skipped), 2 not configured. */
+    public static final String REDIS_STATE = "kiln.redis.state";
+    /** Counter of requests refused by the per-user rate limit; tag {@link #TAG_ENFORCER} ({@code redis}, {@code local}). */
+    public static final String RATE_LIMITED = "kiln.rate.limited";
 
     // --- JVM ---
 
@@ -85,6 +98,8 @@ public final class MetricNames {
     public static final String TAG_FORMAT = "format";
     /** Tag: cache layer, {@code l1} or {@code l2}. */
     public static final String TAG_LAYER = "layer";
+    /** Tag: which rate limiter decided, {@code redis} (shared) or {@code local} (this instance's fallback). */
+    public static final String TAG_ENFORCER = "enforcer";
     /** Tag: cache lookup result, {@code hit} or {@code miss}. */
     public static final String TAG_RESULT = "result";
 
@@ -110,6 +125,11 @@ public final class MetricNames {
             DB_POOL_TOTAL,
             DB_POOL_MAX,
             CACHE_REQUESTS,
+            CACHE_LOAD,
+            CACHE_COALESCED,
+            CACHE_INVALIDATIONS_DEFERRED,
+            REDIS_STATE,
+            RATE_LIMITED,
             JVM_PAUSE);
 
     private MetricNames() {}

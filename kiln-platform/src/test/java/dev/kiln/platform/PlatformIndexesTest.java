@@ -3,6 +3,7 @@ package dev.kiln.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.platform.credits.Credits;
+import dev.kiln.platform.dashboard.Dashboard;
 import dev.kiln.platform.generations.Generations;
 import dev.kiln.platform.projects.Projects;
 import dev.kiln.platform.projects.Scenes;
@@ -107,7 +108,17 @@ class PlatformIndexesTest {
                         "in flight of a scene",
                         sql(Scenes.class, "IN_FLIGHT"),
                         new Object[] {1000L},
-                        "generations_scene_id_idx"),
+                        "generations_scene_id_id_idx"),
+                Arguments.of(
+                        "generations a scene delete unlinks",
+                        sql(Scenes.class, "UNLINKED"),
+                        new Object[] {1000L},
+                        "generations_scene_id_id_idx"),
+                Arguments.of(
+                        "generations a project delete unlinks",
+                        sql(Projects.class, "UNLINKED"),
+                        new Object[] {1000L},
+                        "generations_project_id_idx"),
                 Arguments.of(
                         "in flight of a project",
                         sql(Projects.class, "IN_FLIGHT"),
@@ -122,7 +133,17 @@ class PlatformIndexesTest {
                         "credit ledger",
                         sql(Credits.class, "LEDGER"),
                         new Object[] {USER, Long.MAX_VALUE, 21},
-                        "credit_ledger_user_id_id_idx"));
+                        "credit_ledger_user_id_id_idx"),
+                Arguments.of(
+                        "dashboard projects (scene count, completed cost)",
+                        sql(Dashboard.class, "PROJECTS"),
+                        new Object[] {USER, Long.MAX_VALUE, 21},
+                        "projects_user_id_id_idx&scenes_project_position_key&generations_project_completed_idx"),
+                Arguments.of(
+                        "dashboard scenes with their latest generation",
+                        sql(Dashboard.class, "SCENES"),
+                        new Object[] {new Long[] {1000L, 1200L, 1400L}, 21},
+                        "scenes_project_position_key&generations_scene_id_id_idx"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,17 +151,22 @@ class PlatformIndexesTest {
     void usesItsIndex(String name, String sql, Object[] params, String indexes) throws SQLException {
         String plan = plan(sql, params);
         // A lookup by (id, user_id) is served as well by the primary key as by (user_id, id): either will do.
-        assertThat(plan)
-                .as(name + ":\n" + plan)
-                .containsAnyOf(indexes.split("\\|"))
-                .doesNotContain("Seq Scan");
+        // "a&b": the plan uses both; "a|b": either.
+        for (String all : indexes.split("&")) {
+            assertThat(plan).as(name + ":\n" + plan).containsAnyOf(all.split("\\|"));
+        }
+        assertThat(plan).as(name + ":\n" + plan).doesNotContain("Seq Scan");
     }
 
     private static String plan(String sql, Object[] params) throws SQLException {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
             for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
+                if (params[i] instanceof Long[] ids) {
+                    ps.setArray(i + 1, c.createArrayOf("bigint", ids));
+                } else {
+                    ps.setObject(i + 1, params[i]);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 StringBuilder lines = new StringBuilder();

@@ -85,6 +85,7 @@ public final class StillGenerationHandler implements JobHandler {
                     // Both or neither: the generation's output and the job's completion commit together.
                     if (runs.complete(tx, generationId, output) && ctx.complete(tx)) {
                         tx.commit();
+                        runs.committed(generationId, run.get().userId());
                     } else {
                         tx.rollback();
                     }

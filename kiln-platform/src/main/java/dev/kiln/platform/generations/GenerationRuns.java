@@ -1,5 +1,6 @@
 package dev.kiln.platform.generations;
 
+import dev.kiln.platform.Changes;
 import dev.kiln.platform.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,8 @@ public final class GenerationRuns {
             RETURNING user_id, render_request::text""";
     private static final String PROGRESS = """
             UPDATE generations SET progress = ?, stage = ?, updated_at = now()
-             WHERE id = ? AND status = 'processing'""";
+             WHERE id = ? AND status = 'processing'
+            RETURNING user_id""";
     private static final String COMPLETE = """
             UPDATE generations
                SET status = 'completed', progress = 100, stage = 'completed',
@@ -38,10 +40,17 @@ public final class GenerationRuns {
     private static final String OWNS_FILE = "SELECT content_type FROM stored_files WHERE user_id = ? AND key = ?";
 
     private final DataSource dataSource;
+    private final Changes changes;
 
     /** The worker-side operations on the generations in {@code dataSource}. */
     public GenerationRuns(DataSource dataSource) {
+        this(dataSource, Changes.NONE);
+    }
+
+    /** The worker-side operations; every committed change is told to {@code changes}. */
+    public GenerationRuns(DataSource dataSource, Changes changes) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     /** A started attempt: whose it is and what to render. */
@@ -55,7 +64,7 @@ public final class GenerationRuns {
      * terminal (cancelled, say): then there is nothing to render.
      */
     public Optional<Run> begin(long id, int attempt) {
-        return Sql.once(dataSource, "starting a generation", c -> {
+        Optional<Run> run = Sql.once(dataSource, "starting a generation", c -> {
             try (PreparedStatement ps = c.prepareStatement(BEGIN)) {
                 ps.setInt(1, attempt);
                 ps.setLong(2, id);
@@ -64,19 +73,36 @@ public final class GenerationRuns {
                 }
             }
         });
+        run.ifPresent(r -> changes.generationsChanged(r.userId(), id));
+        return run;
     }
 
     /** Records progress (0–100) and stage while processing; false when the generation is no longer processing. */
     public boolean progress(long id, int percent, String stage) {
         int p = Math.clamp(percent, 0, 100);
-        return Sql.once(dataSource, "reporting progress", c -> {
+        long owner = Sql.once(dataSource, "reporting progress", c -> {
             try (PreparedStatement ps = c.prepareStatement(PROGRESS)) {
                 ps.setInt(1, p);
                 ps.setString(2, stage);
                 ps.setLong(3, id);
-                return ps.executeUpdate() == 1;
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : -1L;
+                }
             }
         });
+        if (owner < 0) {
+            return false;
+        }
+        changes.generationsChanged(owner, id);
+        return true;
+    }
+
+    /**
+     * Tells the listeners that generation {@code id} of {@code userId} changed in a transaction the caller has just
+     * committed (its {@link #complete}): call it after the commit, never before.
+     */
+    public void committed(long id, long userId) {
+        changes.generationsChanged(userId, id);
     }
 
     /**

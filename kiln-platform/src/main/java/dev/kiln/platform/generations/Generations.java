@@ -1,5 +1,6 @@
 package dev.kiln.platform.generations;
 
+import dev.kiln.platform.Changes;
 import dev.kiln.platform.ConflictException;
 import dev.kiln.platform.NotFoundException;
 import dev.kiln.platform.Page;
@@ -78,11 +79,18 @@ public final class Generations {
 
     private final DataSource dataSource;
     private final GenerationJobs jobs;
+    private final Changes changes;
 
     /** Generations stored in {@code dataSource}, their jobs enqueued through {@code jobs}. */
     public Generations(DataSource dataSource, GenerationJobs jobs) {
+        this(dataSource, jobs, Changes.NONE);
+    }
+
+    /** Generations stored in {@code dataSource}; every committed change is told to {@code changes}. */
+    public Generations(DataSource dataSource, GenerationJobs jobs, Changes changes) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     /**
@@ -152,7 +160,7 @@ public final class Generations {
      * @throws IdempotencyKeyReusedException when the key was used for a different request
      */
     public Submitted submit(Submit s) {
-        return Sql.transaction(dataSource, "submitting a generation", c -> {
+        Submitted submitted = Sql.transaction(dataSource, "submitting a generation", c -> {
             if (s.idempotencyKey().isPresent()) {
                 IdempotencyKey key = s.idempotencyKey().get();
                 // Not a blocking lock: a duplicate that arrives while the first is in flight is told so (409) at
@@ -183,6 +191,10 @@ public final class Generations {
             Credits.debit(c, s.userId(), s.cost(), id);
             return new Submitted(g, /* replayed= */ false);
         });
+        if (!submitted.replayed()) {
+            changes.generationsChanged(s.userId(), submitted.generation().id());
+        }
+        return submitted;
     }
 
     /**
@@ -235,7 +247,7 @@ public final class Generations {
      * @throws ConflictException when it is already terminal (nothing is refunded twice)
      */
     public Generation cancel(long userId, long id) {
-        return Sql.transaction(dataSource, "cancelling a generation", c -> {
+        Generation canceled = Sql.transaction(dataSource, "cancelling a generation", c -> {
             Generation g;
             try (PreparedStatement ps = c.prepareStatement(CANCEL)) {
                 ps.setLong(1, id);
@@ -253,6 +265,8 @@ public final class Generations {
             }
             return g;
         });
+        changes.generationsChanged(userId, id);
+        return canceled;
     }
 
     /**
@@ -268,7 +282,7 @@ public final class Generations {
         String message = errorMessage.length() > MAX_ERROR_MESSAGE_LENGTH
                 ? errorMessage.substring(0, MAX_ERROR_MESSAGE_LENGTH)
                 : errorMessage;
-        return Sql.transaction(dataSource, "failing a generation", c -> {
+        long owner = Sql.transaction(dataSource, "failing a generation", c -> {
             Generation g;
             try (PreparedStatement ps = c.prepareStatement(FAIL)) {
                 ps.setString(1, errorCode);
@@ -279,14 +293,19 @@ public final class Generations {
                         if (!exists(c, id)) {
                             throw notFound(id);
                         }
-                        return false;
+                        return -1L;
                     }
                     g = map(rs);
                 }
             }
             Credits.refund(c, g.userId(), g.cost(), g.id());
-            return true;
+            return g.userId();
         });
+        if (owner < 0) {
+            return false;
+        }
+        changes.generationsChanged(owner, id);
+        return true;
     }
 
     private static boolean tryLock(Connection c, long userId, String key) throws SQLException {
@@ -372,29 +391,66 @@ public final class Generations {
     }
 
     private static Generation map(ResultSet rs) throws SQLException {
-        long projectId = rs.getLong("project_id");
+        return map(rs, "");
+    }
+
+    /**
+     * The generation in the current row, whose columns are {@link #columns(String) columns(prefix)}; for the
+     * platform's read models (the dashboard) that join generations to other rows.
+     */
+    public static Generation map(ResultSet rs, String prefix) throws SQLException {
+        long projectId = rs.getLong(prefix + "project_id");
         Optional<Long> project = rs.wasNull() ? Optional.empty() : Optional.of(projectId);
-        long sceneId = rs.getLong("scene_id");
+        long sceneId = rs.getLong(prefix + "scene_id");
         Optional<Long> scene = rs.wasNull() ? Optional.empty() : Optional.of(sceneId);
-        long jobId = rs.getLong("job_id");
+        long jobId = rs.getLong(prefix + "job_id");
         Optional<Long> job = rs.wasNull() ? Optional.empty() : Optional.of(jobId);
         return new Generation(
-                rs.getLong("id"),
-                rs.getLong("user_id"),
+                rs.getLong(prefix + "id"),
+                rs.getLong(prefix + "user_id"),
                 project,
                 scene,
-                GenerationStatus.parse(rs.getString("status")).orElseThrow(),
-                rs.getInt("progress"),
-                Optional.ofNullable(rs.getString("stage")),
-                rs.getInt("attempt"),
-                rs.getLong("cost"),
-                Optional.ofNullable(rs.getString("output")),
-                Optional.ofNullable(rs.getString("thumbnail_url")),
-                Optional.ofNullable(rs.getString("error")),
+                GenerationStatus.parse(rs.getString(prefix + "status")).orElseThrow(),
+                rs.getInt(prefix + "progress"),
+                Optional.ofNullable(rs.getString(prefix + "stage")),
+                rs.getInt(prefix + "attempt"),
+                rs.getLong(prefix + "cost"),
+                Optional.ofNullable(rs.getString(prefix + "output")),
+                Optional.ofNullable(rs.getString(prefix + "thumbnail_url")),
+                Optional.ofNullable(rs.getString(prefix + "error")),
                 job,
-                Sql.instant(rs.getTimestamp("created_at")),
-                Optional.ofNullable(Sql.instant(rs.getTimestamp("started_at"))),
-                Optional.ofNullable(Sql.instant(rs.getTimestamp("finished_at"))),
-                Sql.instant(rs.getTimestamp("updated_at")));
+                Sql.instant(rs.getTimestamp(prefix + "created_at")),
+                Optional.ofNullable(Sql.instant(rs.getTimestamp(prefix + "started_at"))),
+                Optional.ofNullable(Sql.instant(rs.getTimestamp(prefix + "finished_at"))),
+                Sql.instant(rs.getTimestamp(prefix + "updated_at")));
+    }
+
+    /** The select list of a generation read from table alias {@code alias}, each column named {@code prefix + name}. */
+    public static String columns(String alias, String prefix) {
+        return String.join(
+                ", ",
+                java.util.stream.Stream.of(
+                                "id",
+                                "user_id",
+                                "project_id",
+                                "scene_id",
+                                "status",
+                                "progress",
+                                "stage",
+                                "attempt",
+                                "cost",
+                                "output::text",
+                                "thumbnail_url",
+                                "error::text",
+                                "job_id",
+                                "created_at",
+                                "started_at",
+                                "finished_at",
+                                "updated_at")
+                        .map(c -> {
+                            String name = c.replace("::text", "");
+                            return alias + "." + c + " AS " + prefix + name;
+                        })
+                        .toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.platform.projects;
 
+import dev.kiln.platform.Changes;
 import dev.kiln.platform.ConflictException;
 import dev.kiln.platform.NotFoundException;
 import dev.kiln.platform.Page;
@@ -36,12 +37,21 @@ public final class Projects {
             SELECT EXISTS (SELECT 1 FROM generations WHERE project_id = ? AND status IN ('queued', 'processing'))
             """;
     private static final String DELETE = "DELETE FROM projects WHERE id = ?";
+    // The generations the delete unlinks (ON DELETE SET NULL changes their projectId), so their cached copies go too.
+    static final String UNLINKED = "SELECT id FROM generations WHERE project_id = ?";
 
     private final DataSource dataSource;
+    private final Changes changes;
 
     /** Projects stored in {@code dataSource}. */
     public Projects(DataSource dataSource) {
+        this(dataSource, Changes.NONE);
+    }
+
+    /** Projects stored in {@code dataSource}; every committed change is told to {@code changes}. */
+    public Projects(DataSource dataSource, Changes changes) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     /**
@@ -51,7 +61,7 @@ public final class Projects {
      */
     public Project create(long userId, String name) {
         Names.check(name);
-        return Sql.once(dataSource, "creating a project", c -> {
+        Project created = Sql.once(dataSource, "creating a project", c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setLong(1, userId);
                 ps.setString(2, name);
@@ -61,6 +71,8 @@ public final class Projects {
                 }
             }
         });
+        changes.projectsChanged(userId);
+        return created;
     }
 
     /**
@@ -108,7 +120,7 @@ public final class Projects {
      */
     public Project rename(long userId, long id, String name) {
         Names.check(name);
-        return Sql.once(dataSource, "renaming a project", c -> {
+        Project renamed = Sql.once(dataSource, "renaming a project", c -> {
             try (PreparedStatement ps = c.prepareStatement(RENAME)) {
                 ps.setString(1, name);
                 ps.setLong(2, id);
@@ -121,6 +133,8 @@ public final class Projects {
                 }
             }
         });
+        changes.projectsChanged(userId);
+        return renamed;
     }
 
     /**
@@ -130,7 +144,7 @@ public final class Projects {
      * @throws ConflictException while a generation of the project is queued or processing
      */
     public void delete(long userId, long id) {
-        Sql.transaction(dataSource, "deleting a project", c -> {
+        long[] unlinked = Sql.transaction(dataSource, "deleting a project", c -> {
             // The row lock waits for a concurrent submit (its insert holds a key-share lock on the project), so the
             // in-flight check below sees that submit's generation.
             lock(c, LOCK, id, userId, notFound(id));
@@ -138,12 +152,31 @@ public final class Projects {
                 throw new ConflictException("project " + id
                         + " has generations queued or processing; cancel them or wait for them to finish");
             }
+            long[] ids = ids(c, UNLINKED, id);
             try (PreparedStatement ps = c.prepareStatement(DELETE)) {
                 ps.setLong(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return ids;
         });
+        changes.projectsChanged(userId);
+        if (unlinked.length > 0) {
+            changes.generationsChanged(userId, unlinked);
+        }
+    }
+
+    /** The ids {@code sql} selects for parameter {@code id}. */
+    static long[] ids(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                java.util.stream.LongStream.Builder b = java.util.stream.LongStream.builder();
+                while (rs.next()) {
+                    b.add(rs.getLong(1));
+                }
+                return b.build().toArray();
+            }
+        }
     }
 
     static void lock(Connection c, String sql, long id, long userId, NotFoundException missing) throws SQLException {

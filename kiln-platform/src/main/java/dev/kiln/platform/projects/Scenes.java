@@ -1,5 +1,6 @@
 package dev.kiln.platform.projects;
 
+import dev.kiln.platform.Changes;
 import dev.kiln.platform.ConflictException;
 import dev.kiln.platform.NotFoundException;
 import dev.kiln.platform.Page;
@@ -46,12 +47,21 @@ public final class Scenes {
             SELECT EXISTS (SELECT 1 FROM generations WHERE scene_id = ? AND status IN ('queued', 'processing'))
             """;
     private static final String DELETE = "DELETE FROM scenes WHERE id = ?";
+    // The generations the delete unlinks (ON DELETE SET NULL changes their sceneId), so their cached copies go too.
+    static final String UNLINKED = "SELECT id FROM generations WHERE scene_id = ?";
 
     private final DataSource dataSource;
+    private final Changes changes;
 
     /** Scenes stored in {@code dataSource}. */
     public Scenes(DataSource dataSource) {
+        this(dataSource, Changes.NONE);
+    }
+
+    /** Scenes stored in {@code dataSource}; every committed change is told to {@code changes}. */
+    public Scenes(DataSource dataSource, Changes changes) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.changes = Objects.requireNonNull(changes, "changes");
     }
 
     /**
@@ -64,7 +74,7 @@ public final class Scenes {
     public Scene create(long userId, long projectId, String name, String documentJson) {
         Names.check(name);
         Objects.requireNonNull(documentJson, "documentJson");
-        return Sql.transaction(dataSource, "creating a scene", c -> {
+        Scene created = Sql.transaction(dataSource, "creating a scene", c -> {
             Projects.lock(c, LOCK_PROJECT, projectId, userId, Projects.notFound(projectId));
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setLong(1, projectId);
@@ -78,6 +88,8 @@ public final class Scenes {
                 }
             }
         });
+        changes.projectsChanged(userId);
+        return created;
     }
 
     /**
@@ -144,7 +156,7 @@ public final class Scenes {
     public Scene replace(long userId, long id, String name, String documentJson) {
         Names.check(name);
         Objects.requireNonNull(documentJson, "documentJson");
-        return Sql.once(dataSource, "replacing a scene", c -> {
+        Scene replaced = Sql.once(dataSource, "replacing a scene", c -> {
             try (PreparedStatement ps = c.prepareStatement(REPLACE)) {
                 ps.setString(1, name);
                 ps.setString(2, documentJson);
@@ -158,6 +170,8 @@ public final class Scenes {
                 }
             }
         });
+        changes.projectsChanged(userId);
+        return replaced;
     }
 
     /**
@@ -167,19 +181,24 @@ public final class Scenes {
      * @throws ConflictException while a generation of the scene is queued or processing
      */
     public void delete(long userId, long id) {
-        Sql.transaction(dataSource, "deleting a scene", c -> {
+        long[] unlinked = Sql.transaction(dataSource, "deleting a scene", c -> {
             // Waits for a concurrent submit's share lock, so the check below sees its generation.
             Projects.lock(c, LOCK, id, userId, notFound(id));
             if (Projects.exists(c, IN_FLIGHT, id)) {
                 throw new ConflictException("scene " + id
                         + " has generations queued or processing; cancel them or wait for them to finish");
             }
+            long[] ids = Projects.ids(c, UNLINKED, id);
             try (PreparedStatement ps = c.prepareStatement(DELETE)) {
                 ps.setLong(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return ids;
         });
+        changes.projectsChanged(userId);
+        if (unlinked.length > 0) {
+            changes.generationsChanged(userId, unlinked);
+        }
     }
 
     private static Scene get(Connection c, long userId, long id, String lock) throws SQLException {

@@ -1,0 +1,2 @@
+/** The read path: two-layer cache and rate limits over an optional Redis. */
+package dev.kiln.cache;

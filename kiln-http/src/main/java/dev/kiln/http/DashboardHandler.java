@@ -1,0 +1,74 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.cache.ReadCache;
+import dev.kiln.platform.PageRequest;
+import dev.kiln.platform.dashboard.Dashboard;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/**
+ * {@code GET /v1/dashboard}: a page of the caller's projects with their scenes and latest generations, through the
+ * read cache (group {@code d:<userId>}, one field per page), with an ETag.
+ */
+final class DashboardHandler {
+    private final Dashboard dashboard;
+    private final ReadCache cache;
+
+    DashboardHandler(Dashboard dashboard, ReadCache cache) {
+        this.dashboard = dashboard;
+        this.cache = cache;
+    }
+
+    void get(ServerRequest req, ServerResponse res) {
+        long userId = Api.userId();
+        PageRequest page = Api.page(req);
+        String field = page.limit() + "|" + page.after().map(String::valueOf).orElse("");
+        CachedJson body = cache.get(CacheGroups.dashboard(userId), field, () -> {
+                    Dashboard.View view = dashboard.page(userId, page);
+                    // Settled only when nothing on the page can still change by itself.
+                    boolean settled = view.projects().stream()
+                            .flatMap(p -> p.scenes().stream())
+                            .allMatch(s -> s.latest().isEmpty()
+                                    || s.latest().get().status().terminal());
+                    return Optional.of(new ReadCache.Loaded(
+                            CachedJson.of(userId, Api.bytes(json(view))).encode(), settled));
+                })
+                .map(CachedJson::decode)
+                .flatMap(c -> c.ownedBy(userId))
+                .orElseThrow(() -> new IllegalStateException("a dashboard page always loads"));
+        GenerationHandlers.sendRevalidated(req, res, body);
+    }
+
+    /** The page as {@code {items: [project…], nextCursor}}. */
+    static ObjectNode json(Dashboard.View view) {
+        ObjectNode node = Api.MAPPER.createObjectNode();
+        ArrayNode items = node.putArray("items");
+        for (Dashboard.ProjectSummary p : view.projects()) {
+            ObjectNode n = items.addObject();
+            n.put("id", p.id());
+            n.put("name", p.name());
+            n.put("sceneCount", p.sceneCount());
+            n.put("completedCost", p.completedCost());
+            n.put("createdAt", Api.time(p.createdAt()));
+            n.put("updatedAt", Api.time(p.updatedAt()));
+            ArrayNode scenes = n.putArray("scenes");
+            for (Dashboard.SceneSummary s : p.scenes()) {
+                ObjectNode sn = scenes.addObject();
+                sn.put("id", s.id());
+                sn.put("name", s.name());
+                sn.put("position", s.position());
+                sn.put("createdAt", Api.time(s.createdAt()));
+                sn.put("updatedAt", Api.time(s.updatedAt()));
+                sn.set(
+                        "latestGeneration",
+                        s.latest().map(GenerationHandlers::json).orElse(null));
+            }
+            n.put("scenesNextCursor", p.scenesNextCursor().orElse(null));
+        }
+        node.put("nextCursor", view.nextCursor().orElse(null));
+        return node;
+    }
+}
