@@ -1,5 +1,6 @@
 package dev.kiln.app;
 
+import dev.kiln.http.EventStreamConfig;
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
  * @param newUserCredits starting balance of each user created with a key, in credits
  * @param role what this process runs: the API, the generation workers, or both
  * @param storage root directory of stored outputs, shared by every instance of one deployment
+ * @param streams caps and heartbeat of live-status event streams
  */
 record KilnConfig(
         HttpConfig http,
@@ -28,7 +30,8 @@ record KilnConfig(
         Path home,
         long newUserCredits,
         Role role,
-        Path storage) {
+        Path storage,
+        EventStreamConfig streams) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -98,7 +101,13 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage);
+            EventStreamConfig sd = EventStreamConfig.defaults();
+            EventStreamConfig streams = new EventStreamConfig(
+                    s.integer("KILN_SSE_MAX_STREAMS", sd.maxStreams()),
+                    s.integer("KILN_SSE_MAX_STREAMS_PER_USER", sd.maxStreamsPerUser()),
+                    s.duration("KILN_SSE_HEARTBEAT", sd.heartbeat()),
+                    sd.retry());
+            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage, streams);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.kiln.app;
 
 import dev.kiln.http.Caller;
 import dev.kiln.http.KilnServer;
+import dev.kiln.http.LiveAndUploads;
 import dev.kiln.ops.MetricNames;
 import dev.kiln.ops.Metrics;
 import dev.kiln.ops.PauseDetector;
@@ -9,6 +10,7 @@ import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
+import dev.kiln.platform.events.GenerationEventHub;
 import dev.kiln.platform.generations.GenerationRuns;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.Maintenance;
@@ -48,6 +50,8 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    /** The generation-event listener of an instance that serves the API; null on a worker-only instance. */
+    final GenerationEventHub events;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -82,6 +86,7 @@ final class Wiring implements AutoCloseable {
             this.store = openStorage(config.storage());
             Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
             GenerationRuns runs = new GenerationRuns(ds);
+            this.events = config.role().servesApi() ? GenerationEventHub.start(ds) : null;
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -92,7 +97,8 @@ final class Wiring implements AutoCloseable {
                     platform,
                     store,
                     runs::fileOf,
-                    config.role().servesApi());
+                    config.role().servesApi(),
+                    new LiveAndUploads(java.util.Optional.ofNullable(events), config.streams()));
             if (config.role().runsJobs()) {
                 StillGenerationHandler still =
                         new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
@@ -180,6 +186,9 @@ final class Wiring implements AutoCloseable {
             reconciler.close();
         }
         queue.close();
+        if (events != null) {
+            events.close();
+        }
         // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
         pool.close(Duration.ZERO);
         pauses.close();

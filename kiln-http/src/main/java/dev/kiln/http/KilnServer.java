@@ -40,6 +40,7 @@ public final class KilnServer implements AutoCloseable {
     private final DisconnectWatcher disconnects;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpConfig config;
+    private final GenerationEventStreams eventStreams;
 
     private KilnServer(
             HttpConfig config,
@@ -51,7 +52,8 @@ public final class KilnServer implements AutoCloseable {
             Platform platform,
             BlobStore store,
             FileAccess fileAccess,
-            boolean serveApi) {
+            boolean serveApi,
+            LiveAndUploads extras) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
@@ -83,6 +85,15 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.POST, "/v1/generations/{id}/cancel", generations::cancel),
                 new Route(Method.GET, "/v1/credits", credits::get),
                 new Route(Method.GET, "/v1/files/{key}", files::get));
+        List<Route> live = new java.util.ArrayList<>();
+        this.eventStreams = extras.events()
+                .map(hub -> new GenerationEventStreams(platform.generations(), hub, extras.streams()))
+                .orElse(null);
+        if (eventStreams != null) {
+            live.add(new Route(Method.GET, "/v1/generations/{id}/events", eventStreams::stream));
+            metrics.gauge(dev.kiln.ops.MetricNames.EVENT_STREAMS_OPEN, eventStreams::open);
+        }
+        api = java.util.stream.Stream.concat(api.stream(), live.stream()).toList();
         List<Route> operations = List.of(
                 new Route(Method.GET, "/healthz", ops::healthz),
                 new Route(Method.HEAD, "/healthz", ops::healthz),
@@ -203,6 +214,33 @@ public final class KilnServer implements AutoCloseable {
             BlobStore store,
             FileAccess fileAccess,
             boolean serveApi) {
+        return start(
+                config,
+                renderer,
+                pool,
+                authenticator,
+                metrics,
+                sceneSchema,
+                platform,
+                store,
+                fileAccess,
+                serveApi,
+                LiveAndUploads.NONE);
+    }
+
+    /** Like the other {@code start}, also serving live status and uploads with {@code extras}. */
+    public static KilnServer start(
+            HttpConfig config,
+            Renderer renderer,
+            RenderPool pool,
+            Authenticator authenticator,
+            Metrics metrics,
+            byte[] sceneSchema,
+            Platform platform,
+            BlobStore store,
+            FileAccess fileAccess,
+            boolean serveApi,
+            LiveAndUploads extras) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
@@ -213,7 +251,8 @@ public final class KilnServer implements AutoCloseable {
                 Objects.requireNonNull(platform, "platform"),
                 Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(fileAccess, "fileAccess"),
-                serveApi);
+                serveApi,
+                Objects.requireNonNull(extras, "extras"));
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
         return s;
@@ -247,6 +286,9 @@ public final class KilnServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
+        }
+        if (eventStreams != null) {
+            eventStreams.close(); // open streams end now rather than hold the stop for its grace period
         }
         // Helidon's stop waits its shutdown grace period for in-progress exchanges, so handlers whose
         // render just completed still write their response.
