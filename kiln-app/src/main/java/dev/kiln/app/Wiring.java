@@ -10,6 +10,7 @@ import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
+import dev.kiln.platform.assets.Assets;
 import dev.kiln.platform.events.GenerationEventHub;
 import dev.kiln.platform.generations.GenerationRuns;
 import dev.kiln.queue.JobQueue;
@@ -19,16 +20,20 @@ import dev.kiln.queue.Worker;
 import dev.kiln.queue.WorkerConfig;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.Renderer;
+import dev.kiln.render.image.Thumbnails;
 import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.LocalBlobStore;
+import dev.kiln.worker.AssetThumbnailHandler;
 import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
+import dev.kiln.worker.QueueAssetJobs;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
+import dev.kiln.worker.StoredAssets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +92,7 @@ final class Wiring implements AutoCloseable {
             Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
             GenerationRuns runs = new GenerationRuns(ds);
             this.events = config.role().servesApi() ? GenerationEventHub.start(ds) : null;
+            Assets assets = new Assets(ds, new QueueAssetJobs(queue));
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -98,10 +104,16 @@ final class Wiring implements AutoCloseable {
                     store,
                     runs::fileOf,
                     config.role().servesApi(),
-                    new LiveAndUploads(java.util.Optional.ofNullable(events), config.streams()));
+                    new LiveAndUploads(
+                            java.util.Optional.ofNullable(events),
+                            config.streams(),
+                            java.util.Optional.of(assets),
+                            config.limits()));
             if (config.role().runsJobs()) {
-                StillGenerationHandler still =
-                        new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
+                StillGenerationHandler still = new StillGenerationHandler(
+                        ds, runs, platform.generations(), engine, pool, store, new StoredAssets(assets, store));
+                AssetThumbnailHandler thumbnails = new AssetThumbnailHandler(
+                        ds, assets, pool, store, config.limits(), Thumbnails.DEFAULT_MAX_SIDE);
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
@@ -116,7 +128,7 @@ final class Wiring implements AutoCloseable {
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
-                        Map.of(QueueGenerationJobs.STILL, still),
+                        Map.of(QueueGenerationJobs.STILL, still, QueueAssetJobs.THUMBNAIL, thumbnails),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);

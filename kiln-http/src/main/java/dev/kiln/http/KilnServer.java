@@ -60,7 +60,11 @@ public final class KilnServer implements AutoCloseable {
         JsonBodies bodies = new JsonBodies(config);
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
-        Documents documents = new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM);
+        AssetHandlers assets = extras.assets()
+                .map(a -> new AssetHandlers(a, store, extras.imageLimits()))
+                .orElse(null);
+        Documents documents =
+                new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM, assets == null ? null : assets::lookup);
         ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
         SceneHandlers scenes = new SceneHandlers(platform.scenes(), bodies, documents);
         GenerationHandlers generations =
@@ -92,6 +96,10 @@ public final class KilnServer implements AutoCloseable {
         if (eventStreams != null) {
             live.add(new Route(Method.GET, "/v1/generations/{id}/events", eventStreams::stream));
             metrics.gauge(dev.kiln.ops.MetricNames.EVENT_STREAMS_OPEN, eventStreams::open);
+        }
+        if (assets != null) {
+            live.add(new Route(Method.POST, "/v1/assets", assets::create));
+            live.add(new Route(Method.GET, "/v1/assets/{id}", assets::get));
         }
         api = java.util.stream.Stream.concat(api.stream(), live.stream()).toList();
         List<Route> operations = List.of(
