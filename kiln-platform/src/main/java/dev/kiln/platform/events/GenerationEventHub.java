@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The one LISTEN connection of an instance on {@link GenerationEvents#CHANNEL}, fanning committed generation events
  * out to the local subscribers of each generation. Whichever instance's worker changed a generation, PostgreSQL
- * delivers the NOTIFY to every instance's hub. A notification carries only ids; the hub reads the announced events of
- * watched generations in one statement per batch and hands each subscriber its own, in id order, on the listener
+ * delivers the NOTIFY to every instance's hub. A notification carries only the range of event ids one statement wrote;
+ * the hub reads the batch's range in one statement (when anyone here watches anything) and hands each subscriber the
+ * events of its generation, in id order, on the listener
  * thread, so a subscriber must not block (it queues and wakes its stream). Streams hold no connection and no platform
  * thread: this hub owns the only connection and the only platform thread.
  *
@@ -32,6 +32,8 @@ public final class GenerationEventHub implements AutoCloseable {
 
     /** How long one wait for notifications blocks; also about how long {@link #close()} takes. */
     static final Duration LISTEN_WAIT = Duration.ofMillis(250);
+    /** Widest range of announced event ids one batch reads; beyond it the subscribers resync from the log. */
+    static final long MAX_RANGE = 10_000;
     /** Pause before reconnecting after the LISTEN connection failed. */
     static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
@@ -148,7 +150,8 @@ public final class GenerationEventHub implements AutoCloseable {
     }
 
     private void dispatch(PGNotification[] batch) {
-        List<Long> wanted = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
         for (PGNotification n : batch) {
             if (!GenerationEvents.CHANNEL.equals(n.getName())) {
                 continue;
@@ -156,20 +159,22 @@ public final class GenerationEventHub implements AutoCloseable {
             String payload = n.getParameter();
             int colon = payload.indexOf(':');
             try {
-                long generationId = Long.parseLong(payload, 0, colon, 10);
-                if (subscribers.containsKey(generationId)) {
-                    wanted.add(Long.parseLong(payload, colon + 1, payload.length(), 10));
-                }
+                first = Math.min(first, Long.parseLong(payload, 0, colon, 10));
+                last = Math.max(last, Long.parseLong(payload, colon + 1, payload.length(), 10));
             } catch (NumberFormatException | IndexOutOfBoundsException e) {
                 LOG.warn("generation events: ignoring a malformed notification '{}'", payload);
             }
         }
-        if (wanted.isEmpty()) {
+        if (last < first || subscribers.isEmpty()) {
+            return;
+        }
+        if (last - first >= MAX_RANGE) {
+            resyncAll(); // a burst: each stream reads its own generation's log instead of us reading every event
             return;
         }
         List<GenerationEvent> read;
         try {
-            read = events.byIds(wanted.stream().mapToLong(Long::longValue).toArray());
+            read = events.inRange(first, last);
         } catch (RuntimeException e) {
             LOG.warn("generation events: cannot read announced events ({}); streams will read them", e.toString());
             resyncAll();

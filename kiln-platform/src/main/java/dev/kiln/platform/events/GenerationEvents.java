@@ -2,7 +2,6 @@ package dev.kiln.platform.events;
 
 import dev.kiln.platform.Sql;
 import dev.kiln.platform.generations.GenerationStatus;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,11 +12,11 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Reads the event log that the {@code generations_record_event} trigger (migration V4) writes in the transaction of
- * every status or progress change. Reads never name the user: callers check ownership of the generation first.
+ * Reads the event log that the {@code generations_record_*} triggers (migration V4) write in the transaction of every
+ * status or progress change. Reads never name the user: callers check ownership of the generation first.
  */
 public final class GenerationEvents {
-    /** The NOTIFY channel the trigger announces {@code <generation id>:<event id>} on. */
+    /** The NOTIFY channel the triggers announce {@code <first event id>:<last event id>} of each statement on. */
     public static final String CHANNEL = "kiln_generation_events";
 
     /** Most events one read returns; a stream that is further behind reads again. */
@@ -32,7 +31,11 @@ public final class GenerationEvents {
             WHERE generation_id = ? AND id > ?
             ORDER BY id
             LIMIT ?""";
-    private static final String BY_IDS = "SELECT " + COLUMNS + " FROM generation_events WHERE id = ANY(?) ORDER BY id";
+    private static final String IN_RANGE = "SELECT " + COLUMNS + """
+
+             FROM generation_events
+            WHERE id BETWEEN ? AND ?
+            ORDER BY id""";
 
     private final DataSource dataSource;
 
@@ -53,26 +56,21 @@ public final class GenerationEvents {
         });
     }
 
-    /** The events with these ids (one statement, whatever their number), oldest first. */
-    public List<GenerationEvent> byIds(long[] ids) {
-        if (ids.length == 0) {
+    /**
+     * The events with ids from {@code firstId} to {@code lastId}, oldest first, of every generation: a primary-key range
+     * scan whose cost follows the number of events written, not the number of generations watched.
+     */
+    public List<GenerationEvent> inRange(long firstId, long lastId) {
+        if (lastId < firstId) {
             return List.of();
         }
         return Sql.once(dataSource, "reading announced generation events", c -> {
-            try (PreparedStatement ps = c.prepareStatement(BY_IDS)) {
-                Array array = c.createArrayOf("bigint", box(ids));
-                ps.setArray(1, array);
+            try (PreparedStatement ps = c.prepareStatement(IN_RANGE)) {
+                ps.setLong(1, firstId);
+                ps.setLong(2, lastId);
                 return read(ps);
             }
         });
-    }
-
-    private static Long[] box(long[] ids) {
-        Long[] boxed = new Long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            boxed[i] = ids[i];
-        }
-        return boxed;
     }
 
     private static List<GenerationEvent> read(PreparedStatement ps) throws SQLException {
