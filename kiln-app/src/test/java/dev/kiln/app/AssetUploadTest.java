@@ -151,6 +151,28 @@ class AssetUploadTest {
     }
 
     @Test
+    void anImageThatDoesNotDecodeEndsFailedWithItsReason() throws Exception {
+        String erin = wiring.apiKeys.create("erin").token();
+        JsonNode asset = json(upload(erin, "image/png", TestImages.pngWithGarbageData(64, 64)), 201);
+        assertThat(asset.get("status").textValue()).isEqualTo("processing");
+        JsonNode failed = Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> json(
+                                call(
+                                        erin,
+                                        "GET",
+                                        "/v1/assets/" + asset.get("id").longValue(),
+                                        null),
+                                200),
+                        n -> !n.get("status").textValue().equals("processing"));
+        assertThat(failed.get("status").textValue()).isEqualTo("failed");
+        assertThat(failed.get("error").textValue()).contains("cannot be decoded");
+        assertThat(failed.get("thumbnailKey").isNull()).isTrue();
+    }
+
+    @Test
     void scenesUseTheirOwnersAssetsOnly() throws Exception {
         String carol = wiring.apiKeys.create("carol").token();
         String dave = wiring.apiKeys.create("dave").token();

@@ -194,6 +194,31 @@ class GenerationEventsTest {
     }
 
     @Test
+    void eventsCommittedWhileTheListenerReconnectsAreNotLost() throws Exception {
+        String ivan = a.apiKeys.create("ivan").token();
+        int width = widths.incrementAndGet();
+        long generation = submit(ivan, width);
+        try (SseClient stream = SseClient.open(baseB, ivan, generation, Optional.empty())) {
+            assertThat(data(stream.next(WAIT)).get("status").textValue()).isEqualTo("queued");
+            assertThat(data(stream.next(WAIT)).get("status").textValue()).isEqualTo("processing");
+            // Cut every instance's LISTEN connection, then let the render finish while they are reconnecting.
+            try (var c = db.dataSource().getConnection();
+                    var rs = c.createStatement()
+                            .executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                    + " WHERE datname = current_database()"
+                                    + " AND query = 'LISTEN kiln_generation_events'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("both instances listen").isEqualTo(2);
+            }
+            release(width);
+            assertThat(data(stream.next(WAIT)).get("stage").textValue()).isEqualTo("storing");
+            assertThat(data(stream.next(WAIT)).get("status").textValue()).isEqualTo("completed");
+            assertThat(stream.next(WAIT)).isEqualTo(SseClient.END);
+        }
+        Awaitility.await().atMost(WAIT).until(() -> b.events.listening());
+    }
+
+    @Test
     void openStreamsAreCappedPerUserAndPerInstance() throws Exception {
         String dave = a.apiKeys.create("dave").token();
         String erin = a.apiKeys.create("erin").token();
@@ -202,6 +227,8 @@ class GenerationEventsTest {
         long daves = submit(dave, width);
         long erins = submit(erin, width);
         long franks = submit(frank, width);
+        // Streams other tests closed from the client side end at their next heartbeat; start from none open.
+        Awaitility.await().atMost(WAIT).until(() -> openStreams(dave) == 0);
         List<SseClient> held = new ArrayList<>();
         try {
             held.add(opened(dave, daves));
@@ -214,6 +241,7 @@ class GenerationEventsTest {
                     .isEqualTo("urn:kiln:problem:too-many-streams");
 
             held.add(opened(erin, erins));
+            assertThat(openStreams(dave)).as("the gauge on /metrics").isEqualTo(3);
             HttpResponse<byte[]> full = get(frank, "/v1/generations/" + franks + "/events");
             assertThat(full.statusCode()).as("the instance's fourth stream").isEqualTo(429);
             assertThat(JSON.readTree(full.body()).get("detail").textValue()).contains("this instance");
@@ -253,6 +281,17 @@ class GenerationEventsTest {
         } finally {
             release(width);
         }
+    }
+
+    /** Instance B's {@code kiln_http_event_streams_open} gauge, from its {@code /metrics}. */
+    static int openStreams(String key) throws Exception {
+        String metrics = new String(
+                call(key, "GET", baseB + "/metrics", Map.of()).body(), java.nio.charset.StandardCharsets.UTF_8);
+        return metrics.lines()
+                .filter(l -> l.startsWith("kiln_http_event_streams_open"))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     static SseClient opened(String key, long generation) throws Exception {

@@ -3,6 +3,7 @@ package dev.kiln.render.image;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.image.InvalidImageException.Reason;
 import io.github.humbleui.skija.Bitmap;
+import io.github.humbleui.skija.Codec;
 import io.github.humbleui.skija.ColorAlphaType;
 import io.github.humbleui.skija.ColorType;
 import io.github.humbleui.skija.Data;
@@ -49,12 +50,13 @@ public final class Thumbnails {
         double scale = Math.min(1.0, (double) maxSide / Math.max(header.width(), header.height()));
         int tw = Math.max(1, (int) Math.round(header.width() * scale));
         int th = Math.max(1, (int) Math.round(header.height() * scale));
-        try (Image image = decode(bytes);
+        try (Bitmap bitmap = decode(bytes, header);
+                Image image = Image.makeRasterFromBitmap(bitmap);
                 Surface surface = Surface.makeRaster(new ImageInfo(tw, th, ColorType.N32, ColorAlphaType.PREMUL))) {
             surface.getCanvas()
                     .drawImageRect(
                             image,
-                            Rect.makeWH(image.getWidth(), image.getHeight()),
+                            Rect.makeWH(header.width(), header.height()),
                             Rect.makeWH(tw, th),
                             new FilterMipmap(FilterMode.LINEAR, MipmapMode.LINEAR),
                             null,
@@ -76,15 +78,10 @@ public final class Thumbnails {
      * @throws InvalidImageException when the bytes are not a whole image within {@code limits}, or do not decode
      */
     public static BufferedImage decodeToBufferedImage(byte[] bytes, RenderLimits limits) {
-        check(bytes, limits);
-        try (Image image = decode(bytes);
-                Bitmap bitmap = new Bitmap()) {
-            int w = image.getWidth();
-            int h = image.getHeight();
-            bitmap.allocPixels(new ImageInfo(w, h, ColorType.BGRA_8888, ColorAlphaType.PREMUL));
-            if (!image.readPixels(bitmap, 0, 0)) {
-                throw new InvalidImageException(Reason.CORRUPT, "the image's pixels cannot be decoded");
-            }
+        ImageHeader header = check(bytes, limits);
+        try (Bitmap bitmap = decode(bytes, header)) {
+            int w = header.width();
+            int h = header.height();
             byte[] bgra = bitmap.readPixels();
             BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB_PRE);
             int[] argb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
@@ -102,11 +99,32 @@ public final class Thumbnails {
         return ImageInspector.inspect(bytes, format, limits);
     }
 
-    private static Image decode(byte[] bytes) {
-        Image image = Image.makeDeferredFromEncodedBytes(bytes);
-        if (image == null) {
-            throw new InvalidImageException(Reason.CORRUPT, "the image cannot be decoded");
+    /**
+     * Decodes all of {@code bytes} into a premultiplied BGRA bitmap of the header's size; a decoder error, or input
+     * that ends early, is an {@link InvalidImageException} (Skia's codec reports both; a lazily decoded image would
+     * draw nothing instead).
+     */
+    private static Bitmap decode(byte[] bytes, ImageHeader header) {
+        Bitmap bitmap = new Bitmap();
+        try (Data data = Data.makeFromBytes(bytes);
+                Codec codec = Codec.makeFromData(data)) {
+            if (codec.getWidth() != header.width() || codec.getHeight() != header.height()) {
+                throw new InvalidImageException(
+                        Reason.CORRUPT,
+                        "the decoder reads a " + codec.getWidth() + "x" + codec.getHeight() + " image, the header says "
+                                + header.width() + "x" + header.height());
+            }
+            bitmap.allocPixels(
+                    new ImageInfo(header.width(), header.height(), ColorType.BGRA_8888, ColorAlphaType.PREMUL));
+            codec.readPixels(bitmap);
+            bitmap.setImmutable();
+            return bitmap;
+        } catch (InvalidImageException e) {
+            bitmap.close();
+            throw e;
+        } catch (RuntimeException e) {
+            bitmap.close();
+            throw new InvalidImageException(Reason.CORRUPT, "the image cannot be decoded: " + e.getMessage());
         }
-        return image;
     }
 }

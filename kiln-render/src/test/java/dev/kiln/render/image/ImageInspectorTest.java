@@ -112,6 +112,17 @@ class ImageInspectorTest {
     }
 
     @Test
+    void wholeStructureWithUndecodableDataPassesInspectionButNotDecoding() {
+        byte[] png = TestImages.pngWithGarbageData(64, 64);
+        assertThat(ImageInspector.inspect(png, ImageFormat.PNG, LIMITS))
+                .isEqualTo(new ImageHeader(ImageFormat.PNG, 64, 64));
+        assertThatThrownBy(() -> Thumbnails.make(png, 256, LIMITS))
+                .isInstanceOfSatisfying(
+                        InvalidImageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
+                .hasMessageContaining("cannot be decoded");
+    }
+
+    @Test
     void aSmallImageIsNotScaledUp() {
         Thumbnails.Thumbnail t = Thumbnails.make(TestImages.png(40, 30), 256, LIMITS);
         assertThat(t.width()).isEqualTo(40);

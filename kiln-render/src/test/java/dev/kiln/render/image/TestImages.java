@@ -90,6 +90,24 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A {@code w}×{@code h} PNG whose structure is whole (IHDR, IDAT, IEND, every CRC right) but whose image data is
+     * not zlib: it passes the upload checks and fails to decode, as a thumbnail job finds out.
+     */
+    public static byte[] pngWithGarbageData(int w, int h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr =
+                ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2);
+        ihdr.put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        byte[] garbage = new byte[512];
+        new java.util.Random(7).nextBytes(garbage);
+        chunk(out, "IDAT", garbage);
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
