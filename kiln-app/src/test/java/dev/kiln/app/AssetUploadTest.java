@@ -73,7 +73,7 @@ class AssetUploadTest {
         assertProblem(gif, 415, "unsupported-media-type", "image/png, image/jpeg or image/webp");
 
         HttpResponse<byte[]> lying = upload(key, "image/webp", TestImages.png(20, 20));
-        assertProblem(lying, 422, "validation", "is a image/png image, not image/webp");
+        assertProblem(lying, 422, "validation", "is image/png, not image/webp");
 
         HttpResponse<byte[]> text = upload(key, "image/png", "not an image".getBytes());
         assertProblem(text, 422, "validation", "not a PNG, JPEG or WebP");

@@ -62,7 +62,7 @@ public final class ImageInspector {
         if (actual != declared) {
             throw new InvalidImageException(
                     Reason.TYPE_MISMATCH,
-                    "the body is a " + actual.mediaType() + " image, not " + declared.mediaType()
+                    "the body is " + actual.mediaType() + ", not " + declared.mediaType()
                             + " as its Content-Type says");
         }
         ImageHeader header =
