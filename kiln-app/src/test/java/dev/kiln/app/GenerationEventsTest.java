@@ -219,6 +219,52 @@ class GenerationEventsTest {
     }
 
     @Test
+    void fiftyOpenStreamsHoldNoConnectionAndNoPlatformThreadEach() throws Exception {
+        int width = widths.incrementAndGet();
+        List<SseClient> streams = new ArrayList<>();
+        try {
+            List<String> keys = new ArrayList<>();
+            List<Long> generations = new ArrayList<>();
+            for (int u = 0; u < 5; u++) {
+                String key = a.apiKeys.create("many-" + u).token();
+                keys.add(key);
+                generations.add(submit(key, width));
+            }
+            int platformBefore = Thread.getAllStackTraces().size(); // virtual threads are not listed
+            for (int u = 0; u < 5; u++) {
+                for (int i = 0; i < 10; i++) {
+                    SseClient s = SseClient.open(baseA, keys.get(u), generations.get(u), Optional.empty());
+                    assertThat(s.status()).isEqualTo(200);
+                    streams.add(s);
+                }
+            }
+            for (SseClient s : streams) {
+                assertThat(data(s.next(WAIT)).get("status").textValue()).isEqualTo("queued");
+            }
+            int platformAfter = Thread.getAllStackTraces().size();
+                    + a.database.poolStats().active());
+            assertThat(platformAfter - platformBefore)
+                    .as("platform threads added by 50 open streams (server and client in this JVM)")
+                    .isLessThan(10);
+            assertThat(a.database.poolStats().active())
+                    .as("pooled connections in use with 50 streams open: the listeners, the worker's render, no stream")
+                    .isLessThanOrEqualTo(4);
+        } finally {
+            release(width);
+        }
+        for (SseClient s : streams) {
+            SseClient.Event e;
+            do {
+                e = s.next(WAIT);
+            } while (e != SseClient.END && !data(e).get("status").textValue().equals("completed"));
+            if (e != SseClient.END) {
+                assertThat(s.next(WAIT)).isEqualTo(SseClient.END);
+            }
+        }
+        streams.forEach(SseClient::close);
+    }
+
+    @Test
     void openStreamsAreCappedPerUserAndPerInstance() throws Exception {
         String dave = a.apiKeys.create("dave").token();
         String erin = a.apiKeys.create("erin").token();

@@ -19,9 +19,11 @@ final class SseClient implements AutoCloseable {
     /** The end of the stream (the server closed it). */
     static final Event END = new Event(-1, "end", "");
 
+    // Virtual threads deliver the bodies, so the client side adds no platform thread per stream either.
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
+            .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
             .build();
 
     final HttpResponse<Stream<String>> response;
