@@ -242,7 +242,6 @@ class GenerationEventsTest {
                 assertThat(data(s.next(WAIT)).get("status").textValue()).isEqualTo("queued");
             }
             int platformAfter = Thread.getAllStackTraces().size();
-                    + a.database.poolStats().active());
             assertThat(platformAfter - platformBefore)
                     .as("platform threads added by 50 open streams (server and client in this JVM)")
                     .isLessThan(10);
