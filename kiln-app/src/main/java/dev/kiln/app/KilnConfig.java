@@ -3,6 +3,7 @@ package dev.kiln.app;
 import dev.kiln.cache.CacheConfig;
 import dev.kiln.cache.RedisConfig;
 import dev.kiln.cache.ratelimit.RateLimit;
+import dev.kiln.http.EventStreamConfig;
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
  * @param cacheEnabled whether status and dashboards read through the cache ({@code KILN_CACHE=off} reads the
  *     database every time: for diagnosis and the uncached benchmark)
  * @param box the CPUs and memory this instance was sized for (cgroup limits, else the host)
+ * @param streams caps and heartbeat of live-status event streams
  */
 record KilnConfig(
         HttpConfig http,
@@ -42,7 +44,8 @@ record KilnConfig(
         RateLimit rateLimit,
         CacheConfig cache,
         boolean cacheEnabled,
-        Box box) {
+        Box box,
+        EventStreamConfig streams) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -189,6 +192,12 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
+            EventStreamConfig sd = EventStreamConfig.defaults();
+            EventStreamConfig streams = new EventStreamConfig(
+                    s.integer("KILN_SSE_MAX_STREAMS", sd.maxStreams()),
+                    s.integer("KILN_SSE_MAX_STREAMS_PER_USER", sd.maxStreamsPerUser()),
+                    s.duration("KILN_SSE_HEARTBEAT", sd.heartbeat()),
+                    sd.retry());
             RedisConfig redis = redis(s, database.database());
             RateLimit rateLimit = new RateLimit(
                     s.integer("KILN_RATE_LIMIT", RateLimit.DEFAULT_LIMIT),
@@ -218,7 +227,8 @@ record KilnConfig(
                     rateLimit,
                     cache,
                     cacheSwitch.equals("on"),
-                    box);
+                    box,
+                    streams);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

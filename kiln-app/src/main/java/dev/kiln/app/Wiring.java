@@ -7,6 +7,7 @@ import dev.kiln.cache.ratelimit.RateLimiter;
 import dev.kiln.http.CacheGroups;
 import dev.kiln.http.Caller;
 import dev.kiln.http.KilnServer;
+import dev.kiln.http.LiveAndUploads;
 import dev.kiln.http.ReadPath;
 import dev.kiln.ops.MetricNames;
 import dev.kiln.ops.Metrics;
@@ -15,6 +16,8 @@ import dev.kiln.platform.ApiKeys;
 import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
+import dev.kiln.platform.assets.Assets;
+import dev.kiln.platform.events.GenerationEventHub;
 import dev.kiln.platform.generations.GenerationRuns;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.Maintenance;
@@ -23,16 +26,20 @@ import dev.kiln.queue.Worker;
 import dev.kiln.queue.WorkerConfig;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.Renderer;
+import dev.kiln.render.image.Thumbnails;
 import dev.kiln.render.scene.SceneSchema;
 import dev.kiln.renderpool.PoolListener;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.LocalBlobStore;
+import dev.kiln.worker.AssetThumbnailHandler;
 import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
+import dev.kiln.worker.QueueAssetJobs;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
+import dev.kiln.worker.StoredAssets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +64,8 @@ final class Wiring implements AutoCloseable {
     final Redis redis;
     final ReadCache cache;
     final RateLimiter limiter;
+    /** The generation-event listener of an instance that serves the API; null on a worker-only instance. */
+    final GenerationEventHub events;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -104,6 +113,8 @@ final class Wiring implements AutoCloseable {
             CacheGroups changes = new CacheGroups(cache);
             Platform platform = Platform.create(ds, new QueueGenerationJobs(queue), changes);
             GenerationRuns runs = new GenerationRuns(ds, changes);
+            this.events = config.role().servesApi() ? GenerationEventHub.start(ds) : null;
+            Assets assets = new Assets(ds, new QueueAssetJobs(queue));
             this.server = KilnServer.start(
                     config.http(),
                     engine,
@@ -115,10 +126,17 @@ final class Wiring implements AutoCloseable {
                     store,
                     runs::fileOf,
                     config.role().servesApi(),
-                    new ReadPath(cache, RateLimitPolicy.perUser(config.rateLimit()), limiter));
+                    new ReadPath(cache, RateLimitPolicy.perUser(config.rateLimit()), limiter),
+                    new LiveAndUploads(
+                            java.util.Optional.ofNullable(events),
+                            config.streams(),
+                            java.util.Optional.of(assets),
+                            config.limits()));
             if (config.role().runsJobs()) {
-                StillGenerationHandler still =
-                        new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
+                StillGenerationHandler still = new StillGenerationHandler(
+                        ds, runs, platform.generations(), engine, pool, store, new StoredAssets(assets, store));
+                AssetThumbnailHandler thumbnails = new AssetThumbnailHandler(
+                        ds, assets, pool, store, config.limits(), Thumbnails.DEFAULT_MAX_SIDE);
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
@@ -133,7 +151,7 @@ final class Wiring implements AutoCloseable {
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
-                        Map.of(QueueGenerationJobs.STILL, still),
+                        Map.of(QueueGenerationJobs.STILL, still, QueueAssetJobs.THUMBNAIL, thumbnails),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);
@@ -203,6 +221,9 @@ final class Wiring implements AutoCloseable {
             reconciler.close();
         }
         queue.close();
+        if (events != null) {
+            events.close();
+        }
         // The server's drain already waited for the pool; what still runs now is cancelled and interrupted.
         pool.close(Duration.ZERO);
         cache.close();

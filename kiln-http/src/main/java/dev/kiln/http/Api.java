@@ -170,6 +170,11 @@ final class Api {
         send(res, 201, body);
     }
 
+    /** A client-sent value shortened for an error message (at most 60 characters). */
+    static String clip(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+
     /** RFC 6901 escaping of one pointer segment. */
     static String escape(String segment) {
         return segment.replace("~", "~0").replace("/", "~1");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.render.PreparedRender;
 import dev.kiln.render.RenderCancelledException;
 import dev.kiln.render.Renderer;
+import dev.kiln.render.image.AssetReferences;
 import dev.kiln.renderpool.Ticker;
 import java.time.Duration;
 
@@ -16,11 +17,22 @@ final class Documents {
     private final Renderer renderer;
     private final Duration budget;
     private final Ticker ticker;
+    /** The caller's asset lookup for {@code asset:<id>} sources; null when uploads are not served. */
+    private final java.util.function.LongFunction<AssetReferences.Lookup> assets;
 
     Documents(Renderer renderer, Duration budget, Ticker ticker) {
+        this(renderer, budget, ticker, null);
+    }
+
+    Documents(
+            Renderer renderer,
+            Duration budget,
+            Ticker ticker,
+            java.util.function.LongFunction<AssetReferences.Lookup> assets) {
         this.renderer = renderer;
         this.budget = budget;
         this.ticker = ticker;
+        this.assets = assets;
     }
 
     /** The render request {@code {document, output}} (output omitted when null). */
@@ -38,7 +50,9 @@ final class Documents {
         long deadline = ticker.nanos() + budget.toNanos();
         try {
             // A hostile document can make parsing as costly as drawing; the budget bounds it here too.
-            return renderer.prepare(request, () -> ticker.nanos() - deadline >= 0);
+            // asset:<id> sources become the caller's bytes in a copy; another user's id is a 422 at its src.
+            JsonNode resolved = assets == null ? request : AssetReferences.resolve(request, assets.apply(Api.userId()));
+            return renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0);
         } catch (RenderCancelledException e) {
             throw ProblemException.of(
                     504,

@@ -40,6 +40,7 @@ public final class KilnServer implements AutoCloseable {
     private final DisconnectWatcher disconnects;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpConfig config;
+    private final GenerationEventStreams eventStreams;
 
     private KilnServer(
             HttpConfig config,
@@ -52,14 +53,19 @@ public final class KilnServer implements AutoCloseable {
             BlobStore store,
             FileAccess fileAccess,
             boolean serveApi,
-            ReadPath readPath) {
+            ReadPath readPath,
+            LiveAndUploads extras) {
         this.config = config;
         this.pool = pool;
         this.disconnects = new DisconnectWatcher();
         JsonBodies bodies = new JsonBodies(config);
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
-        Documents documents = new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM);
+        AssetHandlers assets = extras.assets()
+                .map(a -> new AssetHandlers(a, store, extras.imageLimits()))
+                .orElse(null);
+        Documents documents =
+                new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM, assets == null ? null : assets::lookup);
         ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
         SceneHandlers scenes = new SceneHandlers(platform.scenes(), bodies, documents);
         GenerationHandlers generations =
@@ -86,6 +92,19 @@ public final class KilnServer implements AutoCloseable {
                 new Route(Method.GET, "/v1/credits", credits::get),
                 new Route(Method.GET, "/v1/dashboard", dashboard::get),
                 new Route(Method.GET, "/v1/files/{key}", files::get));
+        List<Route> live = new java.util.ArrayList<>();
+        this.eventStreams = extras.events()
+                .map(hub -> new GenerationEventStreams(platform.generations(), hub, extras.streams()))
+                .orElse(null);
+        if (eventStreams != null) {
+            live.add(new Route(Method.GET, "/v1/generations/{id}/events", eventStreams::stream));
+            metrics.gauge(dev.kiln.ops.MetricNames.EVENT_STREAMS_OPEN, eventStreams::open);
+        }
+        if (assets != null) {
+            live.add(new Route(Method.POST, "/v1/assets", assets::create));
+            live.add(new Route(Method.GET, "/v1/assets/{id}", assets::get));
+        }
+        api = java.util.stream.Stream.concat(api.stream(), live.stream()).toList();
         List<Route> operations = List.of(
                 new Route(Method.GET, "/healthz", ops::healthz),
                 new Route(Method.HEAD, "/healthz", ops::healthz),
@@ -224,12 +243,14 @@ public final class KilnServer implements AutoCloseable {
                 store,
                 fileAccess,
                 serveApi,
-                ReadPath.NONE);
+                ReadPath.NONE,
+                LiveAndUploads.NONE);
     }
 
     /**
-     * Builds and starts the server with a read path: the cache of generation status and dashboards (whose
-     * invalidation the caller wires into {@code platform}, see {@link CacheGroups}) and the per-user rate limits.
+     * Builds and starts the server with a read path (the cache of generation status and dashboards, whose
+     * invalidation the caller wires into {@code platform}, see {@link CacheGroups}, and the per-user rate limits) and
+     * with live status and uploads ({@code extras}).
      */
     public static KilnServer start(
             HttpConfig config,
@@ -242,7 +263,8 @@ public final class KilnServer implements AutoCloseable {
             BlobStore store,
             FileAccess fileAccess,
             boolean serveApi,
-            ReadPath readPath) {
+            ReadPath readPath,
+            LiveAndUploads extras) {
         KilnServer s = new KilnServer(
                 Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(renderer, "renderer"),
@@ -254,7 +276,8 @@ public final class KilnServer implements AutoCloseable {
                 Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(fileAccess, "fileAccess"),
                 serveApi,
-                Objects.requireNonNull(readPath, "readPath"));
+                Objects.requireNonNull(readPath, "readPath"),
+                Objects.requireNonNull(extras, "extras"));
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
         return s;
@@ -288,6 +311,9 @@ public final class KilnServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
+        }
+        if (eventStreams != null) {
+            eventStreams.close(); // open streams end now rather than hold the stop for its grace period
         }
         // Helidon's stop waits its shutdown grace period for in-progress exchanges, so handlers whose
         // render just completed still write their response.

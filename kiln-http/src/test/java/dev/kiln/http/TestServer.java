@@ -101,7 +101,8 @@ final class TestServer implements AutoCloseable {
                 NoFiles.STORE,
                 FileAccess.NONE,
                 /* serveApi= */ true,
-                readPath);
+                readPath,
+                LiveAndUploads.NONE);
         return new TestServer(server, pool, metrics, key, keys);
     }
 

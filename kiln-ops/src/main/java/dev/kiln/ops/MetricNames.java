@@ -14,6 +14,9 @@ public final class MetricNames {
     /** Timer of served requests; tags {@link #TAG_METHOD}, {@link #TAG_ROUTE}, {@link #TAG_STATUS}. */
     public static final String HTTP_SERVER_REQUESTS = "kiln.http.server.requests";
 
+    /** Gauge: live-status event streams ({@code GET /v1/generations/{id}/events}) open on this instance. */
+    public static final String EVENT_STREAMS_OPEN = "kiln.http.event.streams.open";
+
     // --- Render pool (synchronous renders) ---
 
     /** Gauge: renders waiting in the bounded queue in front of the render pool. */
@@ -105,6 +108,7 @@ public final class MetricNames {
 
     private static final Set<String> ALL = Set.of(
             HTTP_SERVER_REQUESTS,
+            EVENT_STREAMS_OPEN,
             RENDER_QUEUE_DEPTH,
             RENDER_INFLIGHT,
             RENDER_OVERDUE,

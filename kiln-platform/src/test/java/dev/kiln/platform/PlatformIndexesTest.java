@@ -62,6 +62,10 @@ class PlatformIndexesTest {
             s.execute("""
                     INSERT INTO credit_ledger (user_id, delta, balance_after, reason, generation_id)
                     SELECT user_id, -1, 10, 'generation', id FROM generations""");
+            s.execute("""
+                    INSERT INTO assets (user_id, content_type, bytes, width, height, file_key)
+                    SELECT 1 + g % 200, 'image/png', 100, 10, 10, md5(g::text) || md5(g::text) || '.png'
+                      FROM generate_series(1, 4000) g""");
             s.execute("ANALYZE");
         }
     }
@@ -143,7 +147,22 @@ class PlatformIndexesTest {
                         "dashboard scenes with their latest generation",
                         sql(Dashboard.class, "SCENES"),
                         new Object[] {new Long[] {1000L, 1200L, 1400L}, 21},
-                        "scenes_project_position_key&generations_scene_id_id_idx"));
+                        "scenes_project_position_key&generations_scene_id_id_idx"),
+                Arguments.of(
+                        "a generation's events after Last-Event-ID",
+                        sql(dev.kiln.platform.events.GenerationEvents.class, "AFTER"),
+                        new Object[] {1000L, 0L, 500},
+                        "generation_events_generation_id_id_idx"),
+                Arguments.of(
+                        "announced events (the listener's range)",
+                        sql(dev.kiln.platform.events.GenerationEvents.class, "IN_RANGE"),
+                        new Object[] {5000L, 5010L},
+                        "generation_events_pkey"),
+                Arguments.of(
+                        "asset by id",
+                        sql(dev.kiln.platform.assets.Assets.class, "GET"),
+                        new Object[] {1000L, USER},
+                        "assets_pkey|assets_user_id_id_idx"));
     }
 
     @ParameterizedTest(name = "{0}")

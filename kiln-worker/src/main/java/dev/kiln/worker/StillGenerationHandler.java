@@ -46,6 +46,8 @@ public final class StillGenerationHandler implements JobHandler {
     private final Renderer renderer;
     private final RenderPool pool;
     private final BlobStore store;
+    /** Resolves {@code asset:<id>} image sources; null when uploads are not wired (then such documents fail). */
+    private final StoredAssets assets;
 
     /** A handler over these parts; {@code dataSource} is the one the queue and platform share. */
     public StillGenerationHandler(
@@ -55,6 +57,19 @@ public final class StillGenerationHandler implements JobHandler {
             Renderer renderer,
             RenderPool pool,
             BlobStore store) {
+        this(dataSource, runs, generations, renderer, pool, store, null);
+    }
+
+    /** Like the other constructor, resolving the generation owner's {@code asset:<id>} sources from {@code assets}. */
+    public StillGenerationHandler(
+            DataSource dataSource,
+            GenerationRuns runs,
+            Generations generations,
+            Renderer renderer,
+            RenderPool pool,
+            BlobStore store,
+            StoredAssets assets) {
+        this.assets = assets;
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.generations = Objects.requireNonNull(generations, "generations");
@@ -110,6 +125,10 @@ public final class StillGenerationHandler implements JobHandler {
         long deadline = Ticker.SYSTEM.nanos() + RENDER_BUDGET.toNanos();
         PreparedRender prepared;
         try {
+            if (assets != null) {
+                // The snapshot keeps asset:<id>; the owner's asset bytes go into the copy the engine sees.
+                request = dev.kiln.render.image.AssetReferences.resolve(request, assets.of(run.userId()));
+            }
             prepared = renderer.prepare(request, ctx::isCancelled);
         } catch (InvalidDocumentException e) {
             // Validated at submit; a document that no longer validates (an engine upgrade) cannot succeed later.

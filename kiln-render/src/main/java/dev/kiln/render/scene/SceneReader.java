@@ -355,19 +355,22 @@ final class SceneReader {
     }
 
     private BufferedImage decodeImage(String src, String ptr) {
-        if (src.startsWith("asset:")) {
-            v.add(
-                    ptr,
-                    "asset references are not supported yet (asset uploads come later); embed the image as a data"
-                            + " URI: data:image/png;base64,… or data:image/jpeg;base64,…");
+        if (src.startsWith(dev.kiln.render.image.AssetReferences.PREFIX)) {
+            // Resolved by the caller before the engine sees the document; one left here names no asset of theirs.
+            v.add(ptr, "must be asset:<id> naming one of your uploaded assets (POST /v1/assets)");
             return null;
         }
         int comma = src.indexOf(',');
         String header = comma < 0 ? "" : src.substring(0, comma).toLowerCase(Locale.ROOT);
+        boolean webp = header.equals("data:image/webp;base64");
         if (!header.equals("data:image/png;base64")
                 && !header.equals("data:image/jpeg;base64")
-                && !header.equals("data:image/jpg;base64")) {
-            v.add(ptr, "must be a base64 data URI: data:image/png;base64,… or data:image/jpeg;base64,…");
+                && !header.equals("data:image/jpg;base64")
+                && !webp) {
+            v.add(
+                    ptr,
+                    "must be asset:<id> or a base64 data URI: data:image/png;base64,…, data:image/jpeg;base64,… or"
+                            + " data:image/webp;base64,…");
             return null;
         }
         int encodedLength = src.length() - comma - 1;
@@ -393,6 +396,15 @@ final class SceneReader {
                     "image is " + bytes.length + " bytes, more than the " + limits.maxImageBytes()
                             + " byte cap (maxImageBytes)");
             return null;
+        }
+        if (webp) {
+            // ImageIO has no WebP reader: Skia decodes it, after the same header checks (size, pixels, structure).
+            try {
+                return dev.kiln.render.image.Thumbnails.decodeToBufferedImage(bytes, limits);
+            } catch (dev.kiln.render.image.InvalidImageException e) {
+                v.add(ptr, e.getMessage());
+                return null;
+            }
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);

@@ -253,11 +253,11 @@ class SceneValidationTest {
     }
 
     @Test
-    void assetReferencesAreRejectedUntilUploadsExist() {
+    void anAssetReferenceTheCallerDidNotResolveIsRejectedAtItsField() {
         Violation v =
                 only(violations(sceneWith("{\"type\":\"image\",\"src\":\"asset:abc\",\"width\":1,\"height\":1}")));
         assertThat(v.pointer()).isEqualTo("/document/layers/0/src");
-        assertThat(v.detail()).contains("asset").contains("uploads come later");
+        assertThat(v.detail()).contains("asset:<id>").contains("POST /v1/assets");
     }
 
     @Test
