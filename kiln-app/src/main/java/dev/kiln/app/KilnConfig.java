@@ -5,6 +5,7 @@ import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.renderpool.PoolConfig;
+import dev.kiln.worker.VideoSettings;
 import java.nio.file.Path;
 
 /**
@@ -19,6 +20,8 @@ import java.nio.file.Path;
  * @param newUserCredits starting balance of each user created with a key, in credits
  * @param role what this process runs: the API, the generation workers, or both
  * @param storage root directory of stored outputs, shared by every instance of one deployment
+ * @param video how videos run: deadline, memory budget, work directory, encoder threads
+ * @param ffmpeg an ffmpeg to use instead of the bundled one ({@code KILN_FFMPEG}); its ffprobe is its sibling
  */
 record KilnConfig(
         HttpConfig http,
@@ -28,7 +31,9 @@ record KilnConfig(
         Path home,
         long newUserCredits,
         Role role,
-        Path storage) {
+        Path storage,
+        VideoSettings video,
+        java.util.Optional<Path> ffmpeg) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -98,7 +103,14 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
-            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage);
+            VideoSettings video = new VideoSettings(
+                    s.duration("KILN_VIDEO_DEADLINE", VideoSettings.DEFAULT_DEADLINE),
+                    s.longValue("KILN_VIDEO_MEMORY_MB", VideoSettings.DEFAULT_MEMORY_BUDGET_BYTES >> 20) << 20,
+                    Path.of(s.string(
+                            "KILN_VIDEO_WORK_DIR", home.resolve("video-work").toString())),
+                    s.integer("KILN_VIDEO_ENCODER_THREADS", dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS));
+            java.util.Optional<Path> ffmpeg = s.raw("KILN_FFMPEG").map(Path::of);
+            return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage, video, ffmpeg);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

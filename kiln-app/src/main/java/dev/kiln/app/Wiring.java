@@ -10,6 +10,7 @@ import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
 import dev.kiln.platform.generations.GenerationRuns;
+import dev.kiln.queue.JobHandler;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.Maintenance;
 import dev.kiln.queue.QueueSchema;
@@ -23,10 +24,17 @@ import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.LocalBlobStore;
+import dev.kiln.video.Ffmpeg;
+import dev.kiln.video.FfmpegUnavailableException;
+import dev.kiln.video.VideoEncoder;
+import dev.kiln.video.VideoLimits;
+import dev.kiln.video.VideoMemoryBudget;
 import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
+import dev.kiln.worker.VideoGenerationHandler;
+import dev.kiln.worker.VideoSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +44,8 @@ import javax.sql.DataSource;
 
 /** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
 final class Wiring implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
+
     final KilnConfig config;
     final Database database;
     final ApiKeys apiKeys;
@@ -48,6 +58,8 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    /** The video handler, when this process runs jobs and found an ffmpeg; tests read its work directory. */
+    final VideoGenerationHandler video;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -96,6 +108,8 @@ final class Wiring implements AutoCloseable {
             if (config.role().runsJobs()) {
                 StillGenerationHandler still =
                         new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
+                this.video = videoHandler(config, ds, runs, platform, engine, pool, store);
+                JobHandler videoJobs = video != null ? video : noFfmpeg(platform);
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
@@ -110,13 +124,14 @@ final class Wiring implements AutoCloseable {
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
-                        Map.of(QueueGenerationJobs.STILL, still),
+                        Map.of(QueueGenerationJobs.STILL, still, QueueGenerationJobs.VIDEO, videoJobs),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
             } else {
+                this.video = null;
                 this.worker = null;
                 this.maintenance = null;
                 this.reconciler = null;
@@ -125,6 +140,56 @@ final class Wiring implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The last reason no ffmpeg could be used, for the jobs that then fail. */
+    private volatile String ffmpegProblem = "";
+
+    private VideoGenerationHandler videoHandler(
+            KilnConfig config,
+            DataSource ds,
+            GenerationRuns runs,
+            Platform platform,
+            Renderer engine,
+            RenderPool pool,
+            BlobStore store) {
+        try {
+            Ffmpeg ffmpeg = config.ffmpeg()
+                    .map(p -> new Ffmpeg(p, p.resolveSibling("ffprobe"), Map.of(), "KILN_FFMPEG"))
+                    .orElseGet(() -> Ffmpeg.locate(Ffmpeg.defaultCacheDir()));
+            LOG.info("videos encode with {} ffmpeg at {}", ffmpeg.source(), ffmpeg.ffmpeg());
+            VideoSettings v = config.video();
+            return new VideoGenerationHandler(
+                    ds,
+                    runs,
+                    platform.generations(),
+                    engine,
+                    new VideoEncoder(ffmpeg, pool, engine, Ticker.SYSTEM, v.encoderThreads()),
+                    new VideoMemoryBudget(v.memoryBudgetBytes()),
+                    VideoLimits.defaults(),
+                    v,
+                    store,
+                    Ticker.SYSTEM);
+        } catch (FfmpegUnavailableException e) {
+            ffmpegProblem = e.getMessage();
+            LOG.error("video generations will fail on this instance: {}", e.getMessage());
+            return null;
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot use " + config.video().workDir()
+                    + " for encoding videos (KILN_VIDEO_WORK_DIR): " + e.getMessage());
+        }
+    }
+
+    /** Fails video jobs on an instance without ffmpeg: retried (perhaps elsewhere), refunded after the last attempt. */
+    private JobHandler noFfmpeg(Platform platform) {
+        return ctx -> {
+            String message = "this worker has no usable ffmpeg: " + ffmpegProblem;
+            if (ctx.attempt() >= ctx.maxAttempts()) {
+                platform.generations()
+                        .failPermanently(StillGenerationHandler.generationId(ctx.payload()), "encoder-failed", message);
+            }
+            throw new IllegalStateException(message);
+        };
     }
 
     static Wiring start(KilnConfig config) {

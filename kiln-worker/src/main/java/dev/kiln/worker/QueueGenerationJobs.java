@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import dev.kiln.platform.generations.GenerationJob;
 import dev.kiln.platform.generations.GenerationJobs;
+import dev.kiln.platform.generations.GenerationKind;
 import dev.kiln.platform.generations.QueuedJobsQuotaException;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.JobRequest;
@@ -21,6 +22,15 @@ public final class QueueGenerationJobs implements GenerationJobs {
     /** The job kind of a still-image generation. */
     public static final String STILL = "generation.still";
 
+    /** The job kind of a video generation. */
+    public static final String VIDEO = "generation.video";
+
+    /**
+     * Longest one video attempt may run, past which the queue fails it as a timeout; longer than the video's own
+     * deadline ({@link VideoSettings#MAX_DEADLINE}), which kills its encoder and fails it with a clearer message first.
+     */
+    public static final Duration VIDEO_ATTEMPT_TIMEOUT = Duration.ofMinutes(16);
+
     /** Attempts of a generation's job: transient failures (a full render pool, a deadline) are retried. */
     public static final int MAX_ATTEMPTS = 3;
 
@@ -36,10 +46,12 @@ public final class QueueGenerationJobs implements GenerationJobs {
 
     @Override
     public long enqueue(Connection tx, GenerationJob job) throws SQLException {
-        JobRequest request = JobRequest.of(STILL, Long.toString(job.userId()), payload(job.generationId()))
+        boolean video = job.kind() == GenerationKind.VIDEO;
+        JobRequest request = JobRequest.of(
+                        video ? VIDEO : STILL, Long.toString(job.userId()), payload(job.generationId()))
                 .withPriority(Priority.INTERACTIVE)
                 .withMaxAttempts(MAX_ATTEMPTS)
-                .withTimeout(ATTEMPT_TIMEOUT);
+                .withTimeout(video ? VIDEO_ATTEMPT_TIMEOUT : ATTEMPT_TIMEOUT);
         try {
             return queue.enqueue(tx, request);
         } catch (QueueQuotaExceededException e) {
