@@ -108,7 +108,8 @@ record KilnConfig(
                     s.longValue("KILN_VIDEO_MEMORY_MB", VideoSettings.DEFAULT_MEMORY_BUDGET_BYTES >> 20) << 20,
                     Path.of(s.string(
                             "KILN_VIDEO_WORK_DIR", home.resolve("video-work").toString())),
-                    s.integer("KILN_VIDEO_ENCODER_THREADS", dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS));
+                    s.integer("KILN_VIDEO_ENCODER_THREADS", dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS),
+                    s.integer("KILN_VIDEO_CHUNK_FRAMES", VideoSettings.DEFAULT_CHUNK_FRAMES));
             java.util.Optional<Path> ffmpeg = s.raw("KILN_FFMPEG").map(Path::of);
             return new KilnConfig(http, database, pool, limits, home, newUserCredits, role, storage, video, ffmpeg);
         } catch (IllegalArgumentException e) {

@@ -10,6 +10,7 @@ import dev.kiln.platform.Database;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.Platform;
 import dev.kiln.platform.generations.GenerationRuns;
+import dev.kiln.platform.generations.VideoChunks;
 import dev.kiln.queue.JobHandler;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.Maintenance;
@@ -33,7 +34,9 @@ import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
+import dev.kiln.worker.VideoChunkHandler;
 import dev.kiln.worker.VideoGenerationHandler;
+import dev.kiln.worker.VideoJoinHandler;
 import dev.kiln.worker.VideoSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -92,7 +95,8 @@ final class Wiring implements AutoCloseable {
             this.queue = JobQueue.builder(ds).listener(queueMetrics).build();
             queueMetrics.registerGauges(metrics, queue);
             this.store = openStorage(config.storage());
-            Platform platform = Platform.create(ds, new QueueGenerationJobs(queue));
+            QueueGenerationJobs generationJobs = new QueueGenerationJobs(queue);
+            Platform platform = Platform.create(ds, generationJobs);
             GenerationRuns runs = new GenerationRuns(ds);
             this.server = KilnServer.start(
                     config.http(),
@@ -108,8 +112,14 @@ final class Wiring implements AutoCloseable {
             if (config.role().runsJobs()) {
                 StillGenerationHandler still =
                         new StillGenerationHandler(ds, runs, platform.generations(), engine, pool, store);
-                this.video = videoHandler(config, ds, runs, platform, engine, pool, store);
-                JobHandler videoJobs = video != null ? video : noFfmpeg(platform);
+                Map<String, JobHandler> handlers =
+                        videoHandlers(config, ds, runs, platform, generationJobs, engine, pool, store);
+                this.video = (VideoGenerationHandler) handlers.get(QueueGenerationJobs.VIDEO);
+                handlers = new java.util.HashMap<>(handlers);
+                if (video == null) {
+                    handlers.replaceAll((kind, h) -> noFfmpeg(platform));
+                }
+                handlers.put(QueueGenerationJobs.STILL, still);
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
@@ -124,7 +134,7 @@ final class Wiring implements AutoCloseable {
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
-                        Map.of(QueueGenerationJobs.STILL, still, QueueGenerationJobs.VIDEO, videoJobs),
+                        Map.copyOf(handlers),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);
@@ -145,35 +155,79 @@ final class Wiring implements AutoCloseable {
     /** The last reason no ffmpeg could be used, for the jobs that then fail. */
     private volatile String ffmpegProblem = "";
 
-    private VideoGenerationHandler videoHandler(
+    /**
+     * The handlers of the video job kinds (whole videos, chunks, joins), sharing one encoder and one memory budget;
+     * when no ffmpeg can be used, each kind maps to null and {@link #noFfmpeg} stands in.
+     */
+    private Map<String, JobHandler> videoHandlers(
             KilnConfig config,
             DataSource ds,
             GenerationRuns runs,
             Platform platform,
+            QueueGenerationJobs generationJobs,
             Renderer engine,
             RenderPool pool,
             BlobStore store) {
+        Map<String, JobHandler> none = new java.util.HashMap<>();
+        none.put(QueueGenerationJobs.VIDEO, null);
+        none.put(QueueGenerationJobs.VIDEO_CHUNK, null);
+        none.put(QueueGenerationJobs.VIDEO_JOIN, null);
         try {
             Ffmpeg ffmpeg = config.ffmpeg()
                     .map(p -> new Ffmpeg(p, p.resolveSibling("ffprobe"), Map.of(), "KILN_FFMPEG"))
                     .orElseGet(() -> Ffmpeg.locate(Ffmpeg.defaultCacheDir()));
             LOG.info("videos encode with {} ffmpeg at {}", ffmpeg.source(), ffmpeg.ffmpeg());
             VideoSettings v = config.video();
-            return new VideoGenerationHandler(
+            VideoEncoder encoder = new VideoEncoder(ffmpeg, pool, engine, Ticker.SYSTEM, v.encoderThreads());
+            VideoMemoryBudget budget = new VideoMemoryBudget(v.memoryBudgetBytes());
+            VideoChunks chunks = new VideoChunks(ds);
+            VideoGenerationHandler whole = new VideoGenerationHandler(
                     ds,
                     runs,
                     platform.generations(),
                     engine,
-                    new VideoEncoder(ffmpeg, pool, engine, Ticker.SYSTEM, v.encoderThreads()),
-                    new VideoMemoryBudget(v.memoryBudgetBytes()),
+                    encoder,
+                    budget,
                     VideoLimits.defaults(),
                     v,
                     store,
-                    Ticker.SYSTEM);
+                    Ticker.SYSTEM,
+                    chunks,
+                    generationJobs);
+            return Map.of(
+                    QueueGenerationJobs.VIDEO,
+                    whole,
+                    QueueGenerationJobs.VIDEO_CHUNK,
+                    new VideoChunkHandler(
+                            ds,
+                            chunks,
+                            platform.generations(),
+                            generationJobs,
+                            engine,
+                            encoder,
+                            budget,
+                            VideoLimits.defaults(),
+                            v,
+                            store,
+                            Ticker.SYSTEM,
+                            whole.workRoot()),
+                    QueueGenerationJobs.VIDEO_JOIN,
+                    new VideoJoinHandler(
+                            ds,
+                            runs,
+                            chunks,
+                            platform.generations(),
+                            engine,
+                            encoder,
+                            VideoLimits.defaults(),
+                            v,
+                            store,
+                            Ticker.SYSTEM,
+                            whole.workRoot()));
         } catch (FfmpegUnavailableException e) {
             ffmpegProblem = e.getMessage();
             LOG.error("video generations will fail on this instance: {}", e.getMessage());
-            return null;
+            return none;
         } catch (java.io.IOException e) {
             throw new StartupException("cannot use " + config.video().workDir()
                     + " for encoding videos (KILN_VIDEO_WORK_DIR): " + e.getMessage());

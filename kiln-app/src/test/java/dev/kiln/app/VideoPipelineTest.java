@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,13 +74,16 @@ class VideoPipelineTest {
                 .longValue();
     }
 
+    /** The generation once it is terminal; fails at once when it ended otherwise than {@code status}. */
     static JsonNode awaitStatus(String location, String status) {
-        return Awaitility.await()
+        JsonNode end = Awaitility.await()
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(50))
-                .until(
-                        () -> json(call("GET", location, null, Map.of()), 200),
-                        n -> n.get("status").textValue().equals(status));
+                .until(() -> json(call("GET", location, null, Map.of()), 200), n -> Set.of(
+                                "completed", "failed", "canceled")
+                        .contains(n.get("status").textValue()));
+        assertThat(end.get("status").textValue()).as(end.toString()).isEqualTo(status);
+        return end;
     }
 
     @Test

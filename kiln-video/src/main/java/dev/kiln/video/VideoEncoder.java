@@ -95,9 +95,46 @@ public final class VideoEncoder {
     public EncodedVideo encode(
             PreparedVideo video, Path workDir, CancellationSignal cancel, long deadlineNanos, Progress progress)
             throws IOException, InterruptedException {
+        return make(
+                video,
+                workDir,
+                "video." + video.spec().format().extension(),
+                /* stills= */ true,
+                cancel,
+                deadlineNanos,
+                progress);
+    }
+
+    /**
+     * Makes one segment of a chunked MP4 as {@code fileName} in {@code workDir}: the same encoder settings as a whole
+     * video, so that {@link #concat} can join segments without re-encoding; no poster or thumbnail.
+     */
+    public EncodedVideo encodeSegment(
+            PreparedVideo video,
+            Path workDir,
+            String fileName,
+            CancellationSignal cancel,
+            long deadlineNanos,
+            Progress progress)
+            throws IOException, InterruptedException {
+        if (video.spec().format() != VideoFormat.MP4) {
+            throw new IllegalArgumentException("only MP4 videos are made in segments");
+        }
+        return make(video, workDir, fileName, /* stills= */ false, cancel, deadlineNanos, progress);
+    }
+
+    private EncodedVideo make(
+            PreparedVideo video,
+            Path workDir,
+            String fileName,
+            boolean stills,
+            CancellationSignal cancel,
+            long deadlineNanos,
+            Progress progress)
+            throws IOException, InterruptedException {
         VideoSpec spec = video.spec();
         Files.createDirectories(workDir);
-        Path out = workDir.resolve("video." + spec.format().extension());
+        Path out = workDir.resolve(fileName);
         int total = spec.frames();
         if (spec.format() == VideoFormat.GIF) {
             Path palette = workDir.resolve("palette.png");
@@ -158,9 +195,12 @@ public final class VideoEncoder {
         if (bytes == 0) {
             throw new EncoderFailedException("ffmpeg exited 0 but wrote an empty " + out.getFileName());
         }
+        if (!stills) {
+            return new EncodedVideo(out, bytes, spec, new byte[0], new byte[0]);
+        }
         report(progress, "finalizing", 95);
-        byte[][] stills = posterAndThumbnail(video, cancel, deadlineNanos);
-        return new EncodedVideo(out, bytes, spec, stills[0], stills[1]);
+        byte[][] images = posterAndThumbnail(video, cancel, deadlineNanos);
+        return new EncodedVideo(out, bytes, spec, images[0], images[1]);
     }
 
     private static double[] allTimes(VideoSpec spec) {
@@ -401,10 +441,73 @@ public final class VideoEncoder {
     }
 
     /**
+     * Joins MP4 {@code segments} (made by {@link #encodeSegment} with the same spec) into {@code fileName} in
+     * {@code workDir} without re-encoding: ffmpeg's concat demuxer, {@code -c copy}, {@code +faststart}.
+     *
+     * @return the joined file
+     * @throws VideoDeadlineException when the deadline passed; ffmpeg was killed
+     * @throws EncoderFailedException when ffmpeg failed
+     */
+    public Path concat(List<Path> segments, Path workDir, String fileName, CancellationSignal cancel, long deadline)
+            throws IOException, InterruptedException {
+        Path list = workDir.resolve("segments.txt");
+        StringBuilder b = new StringBuilder();
+        for (Path seg : segments) {
+            String name = workDir.relativize(seg).toString();
+            if (name.contains("'") || name.contains("\n")) {
+                throw new IllegalArgumentException("a segment name must not contain quotes or newlines: " + name);
+            }
+            b.append("file '").append(name).append("'\n");
+        }
+        Files.writeString(list, b.toString());
+        Path out = workDir.resolve(fileName);
+        List<String> args = List.of(
+                "-hide_banner",
+                "-nostats",
+                "-loglevel",
+                "error",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-i",
+                list.getFileName().toString(),
+                "-c",
+                "copy",
+                "-movflags",
+                "+faststart",
+                "-f",
+                "mp4",
+                "-y",
+                out.getFileName().toString());
+        try (EncoderProcess p = EncoderProcess.start(ffmpeg, args, workDir)) {
+            p.endInput();
+            while (!p.awaitExit(WATCHDOG_POLL.toNanos())) {
+                if (deadline - ticker.nanos() <= 0) {
+                    p.kill();
+                    throw new VideoDeadlineException(
+                            "joining the video's segments ran past its deadline; ffmpeg was killed");
+                }
+                if (cancel.isCancelled()) {
+                    p.kill();
+                    throw new RenderCancelledException();
+                }
+            }
+            if (p.exitCode() != 0) {
+                throw new EncoderFailedException(failure(p));
+            }
+        }
+        if (!Files.isRegularFile(out) || Files.size(out) == 0) {
+            throw new EncoderFailedException("ffmpeg exited 0 but wrote no joined video");
+        }
+        return out;
+    }
+
+    /**
      * The poster (PNG at full size) and the thumbnail (WebP within {@link #THUMBNAIL_BOX}), both of the middle frame:
      * the first frame of an animation is often empty (a fade-in).
      */
-    private byte[][] posterAndThumbnail(PreparedVideo video, CancellationSignal cancel, long deadline)
+    public byte[][] posterAndThumbnail(PreparedVideo video, CancellationSignal cancel, long deadline)
             throws InterruptedException {
         VideoSpec spec = video.spec();
         double t = spec.timeOf(spec.frames() / 2);

@@ -25,6 +25,12 @@ public final class QueueGenerationJobs implements GenerationJobs {
     /** The job kind of a video generation. */
     public static final String VIDEO = "generation.video";
 
+    /** The job kind of one frame range of a chunked video. */
+    public static final String VIDEO_CHUNK = "generation.video.chunk";
+
+    /** The job kind that joins a chunked video's segments. */
+    public static final String VIDEO_JOIN = "generation.video.join";
+
     /**
      * Longest one video attempt may run, past which the queue fails it as a timeout; longer than the video's own
      * deadline ({@link VideoSettings#MAX_DEADLINE}), which kills its encoder and fails it with a clearer message first.
@@ -57,6 +63,28 @@ public final class QueueGenerationJobs implements GenerationJobs {
         } catch (QueueQuotaExceededException e) {
             throw new QueuedJobsQuotaException(e.quota());
         }
+    }
+
+    /** Enqueues chunk {@code chunk} of video {@code generationId} in {@code tx}, for {@code tenant}. */
+    public long enqueueChunk(Connection tx, String tenant, long generationId, int chunk) throws SQLException {
+        return queue.enqueue(
+                tx, videoJob(VIDEO_CHUNK, tenant, "{\"generationId\":" + generationId + ",\"chunk\":" + chunk + "}"));
+    }
+
+    /** Enqueues the join of video {@code generationId} in {@code tx}, for {@code tenant}. */
+    public long enqueueJoin(Connection tx, String tenant, long generationId) throws SQLException {
+        return queue.enqueue(tx, videoJob(VIDEO_JOIN, tenant, payload(generationId)));
+    }
+
+    /**
+     * A chunk's or join's job. They count against the tenant's quota like any job: a tenant at its quota fails the
+     * planning attempt, which the queue retries.
+     */
+    private static JobRequest videoJob(String kind, String tenant, String payload) {
+        return JobRequest.of(kind, tenant, payload)
+                .withPriority(Priority.INTERACTIVE)
+                .withMaxAttempts(MAX_ATTEMPTS)
+                .withTimeout(VIDEO_ATTEMPT_TIMEOUT);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kiln.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.platform.generations.GenerationRuns;
 import dev.kiln.platform.generations.Generations;
+import dev.kiln.platform.generations.VideoChunks;
 import dev.kiln.queue.JobContext;
 import dev.kiln.queue.JobHandler;
 import dev.kiln.queue.PermanentJobFailure;
@@ -20,6 +21,7 @@ import dev.kiln.video.MemoryEstimate;
 import dev.kiln.video.PreparedVideo;
 import dev.kiln.video.VideoDeadlineException;
 import dev.kiln.video.VideoEncoder;
+import dev.kiln.video.VideoFormat;
 import dev.kiln.video.VideoLimits;
 import dev.kiln.video.VideoMemoryBudget;
 import dev.kiln.video.VideoRequests;
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,6 +67,8 @@ public final class VideoGenerationHandler implements JobHandler {
     private final BlobStore store;
     private final Ticker ticker;
     private final Path workRoot;
+    private final VideoChunks chunks;
+    private final QueueGenerationJobs jobs;
 
     /** A handler over these parts; {@code dataSource} is the one the queue and platform share. */
     public VideoGenerationHandler(
@@ -76,7 +81,9 @@ public final class VideoGenerationHandler implements JobHandler {
             VideoLimits limits,
             VideoSettings settings,
             BlobStore store,
-            Ticker ticker)
+            Ticker ticker,
+            VideoChunks chunks,
+            QueueGenerationJobs jobs)
             throws IOException {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.runs = Objects.requireNonNull(runs, "runs");
@@ -88,6 +95,8 @@ public final class VideoGenerationHandler implements JobHandler {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.chunks = Objects.requireNonNull(chunks, "chunks");
+        this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.workRoot =
                 settings.workDir().resolve(Long.toString(ProcessHandle.current().pid()));
         removeDeadProcessesWork(settings.workDir());
@@ -118,6 +127,12 @@ public final class VideoGenerationHandler implements JobHandler {
                 throw new PermanentJobFailure("the video no longer validates: " + e.getMessage(), e);
             }
             VideoSpec spec = video.spec();
+            if (settings.chunkFrames() > 0
+                    && spec.format() == VideoFormat.MP4
+                    && spec.frames() > settings.chunkFrames()) {
+                plan(ctx, generationId, spec);
+                return;
+            }
             long bytes = MemoryEstimate.bytes(spec);
             Optional<VideoMemoryBudget.Permit> now = budget.tryAcquire(bytes);
             if (now.isEmpty() && !runs.progress(generationId, 0, "waiting")) {
@@ -190,6 +205,32 @@ public final class VideoGenerationHandler implements JobHandler {
                 LOG.warn("could not delete the work directory {} of generation {}", work, generationId, e);
             }
         }
+    }
+
+    /**
+     * Splits a long MP4 into frame ranges: the plan, one job per chunk and this job's completion commit together, so
+     * the chunks exist exactly once. The generation stays {@code processing}; the last chunk enqueues the join.
+     */
+    private void plan(JobContext ctx, long generationId, VideoSpec spec) throws Exception {
+        List<VideoChunks.Range> ranges = VideoChunks.split(spec.frames(), settings.chunkFrames());
+        try (Connection tx = dataSource.getConnection()) {
+            tx.setAutoCommit(false);
+            try {
+                chunks.plan(tx, generationId, ranges);
+                for (VideoChunks.Range r : ranges) {
+                    jobs.enqueueChunk(tx, ctx.tenant(), generationId, r.index());
+                }
+                if (ctx.complete(tx)) {
+                    tx.commit();
+                } else {
+                    tx.rollback();
+                }
+            } catch (Exception e) {
+                tx.rollback();
+                throw e;
+            }
+        }
+        LOG.info("video generation {}: {} frames in {} chunks", generationId, spec.frames(), ranges.size());
     }
 
     /** Progress writes, throttled; a write that finds the generation no longer processing stops the video. */
