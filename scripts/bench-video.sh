@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Video benchmarks for BENCHMARKS.md ("Video"): end-to-end fps against ffmpeg's own ceiling on the same raw frames,
+# and the peak RSS of two concurrent 1080p MP4 jobs. No server, no database.
+# Usage: flock /work/bench.lock scripts/bench-video.sh   (FRAMES=90 by default; SKIP_RSS=true to skip part 2)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+"$ROOT/kiln" build >/dev/null
+exec java -Xmx1g -XX:+UseZGC --enable-native-access=ALL-UNNAMED -Dframes="${FRAMES:-90}" -DskipRss="${SKIP_RSS:-false}" \
+  -Dexamples="$ROOT/examples" -cp "$ROOT/kiln-app/target/lib/*" "$ROOT/scripts/VideoBench.java"
