@@ -5,5 +5,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 "$ROOT/kiln" build >/dev/null
-exec java -Xmx1g -XX:+UseZGC --enable-native-access=ALL-UNNAMED -Dframes="${FRAMES:-90}" -DskipRss="${SKIP_RSS:-false}" \
+# The launcher's JDK 25 (the java on the PATH may be older).
+JAVA="${JAVA_HOME:-}/bin/java"
+if ! [ -x "$JAVA" ] || ! "$JAVA" -version 2>&1 | grep -q 'version "2[5-9]'; then
+  JAVA="$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)"
+fi
+[ -x "$JAVA" ] || { echo "bench-video: no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
+exec "$JAVA" -Xmx1g -XX:+UseZGC --enable-native-access=ALL-UNNAMED -Dframes="${FRAMES:-90}" -DskipRss="${SKIP_RSS:-false}" \
   -Dexamples="$ROOT/examples" -cp "$ROOT/kiln-app/target/lib/*" "$ROOT/scripts/VideoBench.java"
