@@ -7,15 +7,16 @@ package dev.kiln.video;
  * <ul>
  *   <li>JVM: two batches of raw frames (one being written to the encoder while the next renders) plus the drawing
  *       surface and its image, 4 bytes a pixel each;
- *   <li>encoder: for H.264 about 24 yuv420p pictures (x264's look-ahead, reference frames and frame threads at
- *       {@code -preset veryfast}), for WebP and GIF a few RGBA canvases; plus 32 MiB for ffmpeg itself.
+ *   <li>encoder: for H.264 40 yuv420p pictures (x264's look-ahead, reference frames and frame threads at
+ *       {@code -preset veryfast}; measured: a 1080p encoder peaked at about 155 MiB RSS, BENCHMARKS.md "Video"),
+ *       for WebP and GIF a few RGBA canvases; plus 48 MiB for ffmpeg itself.
  * </ul>
  */
 public final class MemoryEstimate {
     /** ffmpeg's own footprint (code, libraries, buffers), in bytes. */
-    static final long ENCODER_BASE_BYTES = 32L * 1024 * 1024;
-    /** x264 pictures held at once at {@code -preset veryfast}. */
-    static final int X264_PICTURES = 24;
+    static final long ENCODER_BASE_BYTES = 48L * 1024 * 1024;
+    /** x264 pictures held at once at {@code -preset veryfast}, fitted to the measured RSS of a 1080p encoder. */
+    static final int X264_PICTURES = 40;
     /** The largest batch of frames rendered in one render-pool task. */
     public static final int MAX_BATCH_FRAMES = 8;
     /** Raw frame bytes a batch aims for: small frames go 8 to a task, 1080p one or two. */
