@@ -9,6 +9,7 @@ import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.renderpool.PoolConfig;
+import dev.kiln.worker.VideoSettings;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +31,8 @@ import java.nio.file.Path;
  *     database every time: for diagnosis and the uncached benchmark)
  * @param box the CPUs and memory this instance was sized for (cgroup limits, else the host)
  * @param streams caps and heartbeat of live-status event streams
+ * @param video how videos run: deadline, memory budget, work directory, encoder threads
+ * @param ffmpeg an ffmpeg to use instead of the bundled one ({@code KILN_FFMPEG}); its ffprobe is its sibling
  */
 record KilnConfig(
         HttpConfig http,
@@ -45,7 +48,9 @@ record KilnConfig(
         CacheConfig cache,
         boolean cacheEnabled,
         Box box,
-        EventStreamConfig streams) {
+        EventStreamConfig streams,
+        VideoSettings video,
+        java.util.Optional<Path> ffmpeg) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -192,6 +197,14 @@ record KilnConfig(
             Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
             Path storage =
                     Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
+            VideoSettings video = new VideoSettings(
+                    s.duration("KILN_VIDEO_DEADLINE", VideoSettings.DEFAULT_DEADLINE),
+                    s.longValue("KILN_VIDEO_MEMORY_MB", VideoSettings.DEFAULT_MEMORY_BUDGET_BYTES >> 20) << 20,
+                    Path.of(s.string(
+                            "KILN_VIDEO_WORK_DIR", home.resolve("video-work").toString())),
+                    s.integer("KILN_VIDEO_ENCODER_THREADS", dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS),
+                    s.integer("KILN_VIDEO_CHUNK_FRAMES", VideoSettings.DEFAULT_CHUNK_FRAMES));
+            java.util.Optional<Path> ffmpeg = s.raw("KILN_FFMPEG").map(Path::of);
             EventStreamConfig sd = EventStreamConfig.defaults();
             EventStreamConfig streams = new EventStreamConfig(
                     s.integer("KILN_SSE_MAX_STREAMS", sd.maxStreams()),
@@ -228,7 +241,9 @@ record KilnConfig(
                     cache,
                     cacheSwitch.equals("on"),
                     box,
-                    streams);
+                    streams,
+                    video,
+                    ffmpeg);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

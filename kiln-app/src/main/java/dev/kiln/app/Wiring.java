@@ -19,6 +19,8 @@ import dev.kiln.platform.Platform;
 import dev.kiln.platform.assets.Assets;
 import dev.kiln.platform.events.GenerationEventHub;
 import dev.kiln.platform.generations.GenerationRuns;
+import dev.kiln.platform.generations.VideoChunks;
+import dev.kiln.queue.JobHandler;
 import dev.kiln.queue.JobQueue;
 import dev.kiln.queue.Maintenance;
 import dev.kiln.queue.QueueSchema;
@@ -34,12 +36,21 @@ import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.LocalBlobStore;
 import dev.kiln.worker.AssetThumbnailHandler;
+import dev.kiln.video.Ffmpeg;
+import dev.kiln.video.FfmpegUnavailableException;
+import dev.kiln.video.VideoEncoder;
+import dev.kiln.video.VideoLimits;
+import dev.kiln.video.VideoMemoryBudget;
 import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
 import dev.kiln.worker.QueueAssetJobs;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.StillGenerationHandler;
 import dev.kiln.worker.StoredAssets;
+import dev.kiln.worker.VideoChunkHandler;
+import dev.kiln.worker.VideoGenerationHandler;
+import dev.kiln.worker.VideoJoinHandler;
+import dev.kiln.worker.VideoSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +60,8 @@ import javax.sql.DataSource;
 
 /** Builds and owns the running parts of one Kiln process, closing them in reverse order. */
 final class Wiring implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
+
     final KilnConfig config;
     final Database database;
     final ApiKeys apiKeys;
@@ -66,6 +79,8 @@ final class Wiring implements AutoCloseable {
     final RateLimiter limiter;
     /** The generation-event listener of an instance that serves the API; null on a worker-only instance. */
     final GenerationEventHub events;
+    /** The video handler, when this process runs jobs and found an ffmpeg; tests read its work directory. */
+    final VideoGenerationHandler video;
 
     private Wiring(KilnConfig config, Renderer renderer) {
         this.config = config;
@@ -111,7 +126,8 @@ final class Wiring implements AutoCloseable {
                     : ReadCache.NONE;
             this.limiter = RateLimiter.shared(redis, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
             CacheGroups changes = new CacheGroups(cache);
-            Platform platform = Platform.create(ds, new QueueGenerationJobs(queue), changes);
+            QueueGenerationJobs generationJobs = new QueueGenerationJobs(queue);
+            Platform platform = Platform.create(ds, generationJobs, changes);
             GenerationRuns runs = new GenerationRuns(ds, changes);
             this.events = config.role().servesApi() ? GenerationEventHub.start(ds) : null;
             Assets assets = new Assets(ds, new QueueAssetJobs(queue));
@@ -137,6 +153,15 @@ final class Wiring implements AutoCloseable {
                         ds, runs, platform.generations(), engine, pool, store, new StoredAssets(assets, store));
                 AssetThumbnailHandler thumbnails = new AssetThumbnailHandler(
                         ds, assets, pool, store, config.limits(), Thumbnails.DEFAULT_MAX_SIDE);
+                Map<String, JobHandler> handlers =
+                        videoHandlers(config, ds, runs, platform, generationJobs, engine, pool, store);
+                this.video = (VideoGenerationHandler) handlers.get(QueueGenerationJobs.VIDEO);
+                handlers = new java.util.HashMap<>(handlers);
+                if (video == null) {
+                    handlers.replaceAll((kind, h) -> noFfmpeg(platform));
+                }
+                handlers.put(QueueGenerationJobs.STILL, still);
+                handlers.put(QueueAssetJobs.THUMBNAIL, thumbnails);
                 int reserve = config.role() == Role.ALL
                         ? PoolShare.defaultReserve(config.pool().workers())
                         : 0;
@@ -151,13 +176,14 @@ final class Wiring implements AutoCloseable {
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
                                 .withDrainTimeout(workerDrain(config.http().drainTimeout())),
-                        Map.of(QueueGenerationJobs.STILL, still, QueueAssetJobs.THUMBNAIL, thumbnails),
+                        Map.copyOf(handlers),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
             } else {
+                this.video = null;
                 this.worker = null;
                 this.maintenance = null;
                 this.reconciler = null;
@@ -166,6 +192,100 @@ final class Wiring implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** The last reason no ffmpeg could be used, for the jobs that then fail. */
+    private volatile String ffmpegProblem = "";
+
+    /**
+     * The handlers of the video job kinds (whole videos, chunks, joins), sharing one encoder and one memory budget;
+     * when no ffmpeg can be used, each kind maps to null and {@link #noFfmpeg} stands in.
+     */
+    private Map<String, JobHandler> videoHandlers(
+            KilnConfig config,
+            DataSource ds,
+            GenerationRuns runs,
+            Platform platform,
+            QueueGenerationJobs generationJobs,
+            Renderer engine,
+            RenderPool pool,
+            BlobStore store) {
+        Map<String, JobHandler> none = new java.util.HashMap<>();
+        none.put(QueueGenerationJobs.VIDEO, null);
+        none.put(QueueGenerationJobs.VIDEO_CHUNK, null);
+        none.put(QueueGenerationJobs.VIDEO_JOIN, null);
+        try {
+            Ffmpeg ffmpeg = config.ffmpeg()
+                    .map(p -> new Ffmpeg(p, p.resolveSibling("ffprobe"), Map.of(), "KILN_FFMPEG"))
+                    .orElseGet(() -> Ffmpeg.locate(Ffmpeg.defaultCacheDir()));
+            LOG.info("videos encode with {} ffmpeg at {}", ffmpeg.source(), ffmpeg.ffmpeg());
+            VideoSettings v = config.video();
+            VideoEncoder encoder = new VideoEncoder(ffmpeg, pool, engine, Ticker.SYSTEM, v.encoderThreads());
+            VideoMemoryBudget budget = new VideoMemoryBudget(v.memoryBudgetBytes());
+            VideoChunks chunks = new VideoChunks(ds);
+            VideoGenerationHandler whole = new VideoGenerationHandler(
+                    ds,
+                    runs,
+                    platform.generations(),
+                    engine,
+                    encoder,
+                    budget,
+                    VideoLimits.defaults(),
+                    v,
+                    store,
+                    Ticker.SYSTEM,
+                    chunks,
+                    generationJobs);
+            return Map.of(
+                    QueueGenerationJobs.VIDEO,
+                    whole,
+                    QueueGenerationJobs.VIDEO_CHUNK,
+                    new VideoChunkHandler(
+                            ds,
+                            chunks,
+                            platform.generations(),
+                            generationJobs,
+                            engine,
+                            encoder,
+                            budget,
+                            VideoLimits.defaults(),
+                            v,
+                            store,
+                            Ticker.SYSTEM,
+                            whole.workRoot()),
+                    QueueGenerationJobs.VIDEO_JOIN,
+                    new VideoJoinHandler(
+                            ds,
+                            runs,
+                            chunks,
+                            platform.generations(),
+                            engine,
+                            encoder,
+                            VideoLimits.defaults(),
+                            v,
+                            store,
+                            Ticker.SYSTEM,
+                            whole.workRoot()));
+        } catch (FfmpegUnavailableException e) {
+            ffmpegProblem = e.getMessage();
+            LOG.error("video generations will fail on this instance: {}", e.getMessage());
+            return none;
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot use " + config.video().workDir()
+                    + " for encoding videos (KILN_VIDEO_WORK_DIR): " + e.getMessage());
+        }
+    }
+
+    /** Fails video jobs on an instance without ffmpeg: retried (perhaps elsewhere), refunded after the last attempt. */
+    private JobHandler noFfmpeg(Platform platform) {
+        return ctx -> {
+            String message = "this worker has no usable ffmpeg: " + ffmpegProblem;
+            if (ctx.attempt() >= ctx.maxAttempts()) {
+                platform.generations()
+                        .failPermanently(StillGenerationHandler.generationId(ctx.payload()), "encoder-failed", message);
+            }
+            throw new IllegalStateException(message);
+        };
     }
 
     static Wiring start(KilnConfig config) {

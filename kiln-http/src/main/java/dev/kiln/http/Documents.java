@@ -7,6 +7,9 @@ import dev.kiln.render.RenderCancelledException;
 import dev.kiln.render.Renderer;
 import dev.kiln.render.image.AssetReferences;
 import dev.kiln.renderpool.Ticker;
+import dev.kiln.video.PreparedVideo;
+import dev.kiln.video.VideoLimits;
+import dev.kiln.video.VideoRequests;
 import java.time.Duration;
 
 /**
@@ -43,6 +46,20 @@ final class Documents {
             request.set("output", output);
         }
         return request;
+    }
+
+    /** Validates a video request within the request budget: 422 when invalid or over a cap, 504 when parsing overruns. */
+    PreparedVideo prepareVideo(ObjectNode request, VideoLimits limits) {
+        long deadline = ticker.nanos() + budget.toNanos();
+        try {
+            return VideoRequests.prepare(renderer, request, limits, () -> ticker.nanos() - deadline >= 0);
+        } catch (RenderCancelledException e) {
+            throw ProblemException.of(
+                    504,
+                    "deadline-exceeded",
+                    "Gateway Timeout",
+                    "validating the document took longer than its " + budget.toMillis() + " ms budget");
+        }
     }
 
     /** Prepares {@code request} within the request budget: 422 when invalid, 504 when parsing overruns. */

@@ -6,12 +6,16 @@ import dev.kiln.cache.ReadCache;
 import dev.kiln.platform.NotFoundException;
 import dev.kiln.platform.credits.Pricing;
 import dev.kiln.platform.generations.Generation;
+import dev.kiln.platform.generations.GenerationKind;
 import dev.kiln.platform.generations.GenerationStatus;
 import dev.kiln.platform.generations.Generations;
 import dev.kiln.platform.projects.Scene;
 import dev.kiln.platform.projects.Scenes;
 import dev.kiln.render.PreparedRender;
 import dev.kiln.render.Violation;
+import dev.kiln.video.VideoLimits;
+import dev.kiln.video.VideoRequests;
+import dev.kiln.video.VideoSpec;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,8 +29,9 @@ final class GenerationHandlers {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private static final Set<String> FIELDS = Set.of("output");
-    /** Animated outputs belong to the video pipeline, which is not built yet; they are refused, not queued. */
-    private static final Set<String> NOT_YET = Set.of("mp4", "gif", "webp-animated");
+
+    /** The video caps every instance applies (docs/limits.md, "Video"). */
+    static final VideoLimits VIDEO_LIMITS = VideoLimits.defaults();
 
     private final Generations generations;
     private final Scenes scenes;
@@ -52,16 +57,6 @@ final class GenerationHandlers {
             throw ProblemException.invalid(
                     422, "/output: must be an object", List.of(new Violation("/output", "must be an object")));
         }
-        if (output != null
-                && output.path("format").isTextual()
-                && NOT_YET.contains(output.get("format").textValue())) {
-            throw ProblemException.invalid(
-                    422,
-                    "/output/format: " + output.get("format").textValue() + " is not yet supported",
-                    List.of(new Violation(
-                            "/output/format",
-                            "not yet supported: generations render stills (png, jpeg, webp) for now")));
-        }
         Optional<Generations.IdempotencyKey> key = idempotencyKey(req, sceneId, body);
         if (key.isPresent()) {
             Optional<Generation> earlier = generations.replay(userId, key.get());
@@ -72,10 +67,20 @@ final class GenerationHandlers {
         }
         Scene scene = scenes.get(userId, sceneId);
         ObjectNode request = Documents.request(Api.tree(scene.documentJson()), output);
-        PreparedRender prepared = documents.prepare(request);
-        long cost = Pricing.still(prepared.output().width(), prepared.output().height());
+        long cost;
+        GenerationKind kind;
+        if (VideoRequests.isVideo(request)) {
+            // Every video cap (duration, fps, frames, pixel-frames, memory) answers here, before anything is paid.
+            VideoSpec spec = documents.prepareVideo(request, VIDEO_LIMITS).spec();
+            cost = Pricing.video(spec.width(), spec.height(), spec.frames());
+            kind = GenerationKind.VIDEO;
+        } else {
+            PreparedRender prepared = documents.prepare(request);
+            cost = Pricing.still(prepared.output().width(), prepared.output().height());
+            kind = GenerationKind.STILL;
+        }
         Generations.Submitted submitted =
-                generations.submit(new Generations.Submit(userId, sceneId, Api.text(request), cost, key));
+                generations.submit(new Generations.Submit(userId, sceneId, Api.text(request), cost, key, kind));
         accepted(res, submitted.generation());
     }
 

@@ -277,7 +277,7 @@ class PlatformApiTest {
     }
 
     @Test
-    void videoFormatsAreNotYetSupported() {
+    void videoFormatsNeedAnAnimatedDocument() {
         long sceneId = scene(server.key, project(server.key, "video"), "video");
         for (String format : List.of("mp4", "gif", "webp-animated")) {
             HttpResponse<byte[]> res = server.post(

@@ -162,7 +162,8 @@ public final class StillGenerationHandler implements JobHandler {
         };
     }
 
-    static long generationId(String payload) throws java.io.IOException {
+    /** The generation id in a generation job's payload. */
+    public static long generationId(String payload) throws java.io.IOException {
         JsonNode node = JSON.readTree(payload).get("generationId");
         if (node == null || !node.canConvertToLong()) {
             throw new PermanentJobFailure("payload has no generationId: " + payload);

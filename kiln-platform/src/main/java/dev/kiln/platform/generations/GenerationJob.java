@@ -7,5 +7,15 @@ package dev.kiln.platform.generations;
  * @param generationId the generation to render
  * @param userId its owner, for the queue's per-tenant fairness
  * @param cost its cost in credits, a measure of its size
+ * @param kind still or video: which handler runs it
  */
-public record GenerationJob(long generationId, long userId, long cost) {}
+public record GenerationJob(long generationId, long userId, long cost, GenerationKind kind) {
+    public GenerationJob {
+        java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /** A still's job. */
+    public GenerationJob(long generationId, long userId, long cost) {
+        this(generationId, userId, cost, GenerationKind.STILL);
+    }
+}

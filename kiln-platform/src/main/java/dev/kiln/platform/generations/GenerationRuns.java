@@ -34,6 +34,15 @@ public final class GenerationRuns {
                    thumbnail_url = ?, finished_at = now(), updated_at = now()
              WHERE id = ? AND status = 'processing'
             RETURNING user_id""";
+    private static final String COMPLETE_VIDEO = """
+            UPDATE generations
+               SET status = 'completed', progress = 100, stage = 'completed',
+                   output = jsonb_build_object('url', ?::text, 'contentType', ?::text, 'bytes', ?::bigint,
+                                               'width', ?::int, 'height', ?::int, 'durationMs', ?::bigint,
+                                               'fps', ?::float8, 'frames', ?::int, 'posterUrl', ?::text),
+                   thumbnail_url = ?, finished_at = now(), updated_at = now()
+             WHERE id = ? AND status = 'processing'
+            RETURNING user_id""";
     private static final String RECORD_FILE = """
             INSERT INTO stored_files (user_id, key, content_type, bytes) VALUES (?, ?, ?, ?)
             ON CONFLICT (user_id, key) DO NOTHING""";
@@ -58,6 +67,25 @@ public final class GenerationRuns {
 
     /** What a completed generation produced. */
     public record Output(String fileKey, String contentType, long bytes, int width, int height, long durationMs) {}
+
+    /** A stored file: its key, media type and size. */
+    public record StoredFile(String key, String contentType, long bytes) {}
+
+    /**
+     * What a completed video produced: the video, its poster (a still at full size) and its thumbnail.
+     *
+     * @param fps frames per second
+     * @param frames frame count
+     */
+    public record VideoOutput(
+            StoredFile video,
+            StoredFile poster,
+            StoredFile thumbnail,
+            int width,
+            int height,
+            long durationMs,
+            double fps,
+            int frames) {}
 
     /**
      * Starts attempt {@code attempt} of generation {@code id}: it becomes {@code processing}. Empty when it is already
@@ -134,6 +162,45 @@ public final class GenerationRuns {
             ps.setString(3, output.contentType());
             ps.setLong(4, output.bytes());
             ps.executeUpdate();
+        }
+        return true;
+    }
+
+    /**
+     * Completes video generation {@code id} in {@code tx} (which also completes its job): {@code output} gets the
+     * video's url, contentType, bytes, width, height, durationMs, fps, frames and posterUrl; {@code thumbnailUrl} the
+     * thumbnail. Grants its owner read access to all three files. False when it was no longer processing.
+     */
+    public boolean completeVideo(Connection tx, long id, VideoOutput v) throws SQLException {
+        long userId;
+        try (PreparedStatement ps = tx.prepareStatement(COMPLETE_VIDEO)) {
+            ps.setString(1, "/v1/files/" + v.video().key());
+            ps.setString(2, v.video().contentType());
+            ps.setLong(3, v.video().bytes());
+            ps.setInt(4, v.width());
+            ps.setInt(5, v.height());
+            ps.setLong(6, v.durationMs());
+            ps.setDouble(7, v.fps());
+            ps.setInt(8, v.frames());
+            ps.setString(9, "/v1/files/" + v.poster().key());
+            ps.setString(10, "/v1/files/" + v.thumbnail().key());
+            ps.setLong(11, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                userId = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = tx.prepareStatement(RECORD_FILE)) {
+            for (StoredFile f : java.util.List.of(v.video(), v.poster(), v.thumbnail())) {
+                ps.setLong(1, userId);
+                ps.setString(2, f.key());
+                ps.setString(3, f.contentType());
+                ps.setLong(4, f.bytes());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
         return true;
     }

@@ -120,12 +120,29 @@ public final class Generations {
      * @param renderRequestJson {@code {document, output}} as validated by the render engine, as JSON text
      * @param cost credits to debit, from {@link dev.kiln.platform.credits.Pricing}
      * @param idempotencyKey the client's key, if it sent one
+     * @param kind still or video
      */
     public record Submit(
-            long userId, long sceneId, String renderRequestJson, long cost, Optional<IdempotencyKey> idempotencyKey) {
+            long userId,
+            long sceneId,
+            String renderRequestJson,
+            long cost,
+            Optional<IdempotencyKey> idempotencyKey,
+            GenerationKind kind) {
+        /** A still. */
+        public Submit(
+                long userId,
+                long sceneId,
+                String renderRequestJson,
+                long cost,
+                Optional<IdempotencyKey> idempotencyKey) {
+            this(userId, sceneId, renderRequestJson, cost, idempotencyKey, GenerationKind.STILL);
+        }
+
         public Submit {
             Objects.requireNonNull(renderRequestJson, "renderRequestJson");
             Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+            Objects.requireNonNull(kind, "kind");
             if (cost < 1) {
                 throw new IllegalArgumentException("cost must be positive, was " + cost);
             }
@@ -175,7 +192,7 @@ public final class Generations {
             }
             Scene scene = Scenes.lockForShare(c, s.userId(), s.sceneId());
             long id = insert(c, s, scene);
-            long jobId = jobs.enqueue(c, new GenerationJob(id, s.userId(), s.cost()));
+            long jobId = jobs.enqueue(c, new GenerationJob(id, s.userId(), s.cost(), s.kind()));
             Generation g;
             try (PreparedStatement ps = c.prepareStatement(SET_JOB)) {
                 ps.setLong(1, jobId);
