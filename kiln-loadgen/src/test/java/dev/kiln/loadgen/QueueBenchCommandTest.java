@@ -76,7 +76,10 @@ class QueueBenchCommandTest {
         assertThat(code).as("stderr: %s", err).isZero();
         String markdown = out.toString();
         assertThat(markdown)
-                .contains("| queue | add one | add bulk | burn-down A | burn-down B | pickup p50 / p99 |")
+                .contains("| queue | add one | add one, in caller's tx | add bulk | burn-down A | burn-down B"
+                        + " | pickup p50 / p99 |")
+                .contains("Where the pickup goes")
+                .contains("Recovery (D)")
                 .contains("| Kiln (kiln-queue) |")
                 .contains("ANALYZE ran between adding and processing")
                 .contains("completed exactly once");
@@ -105,8 +108,11 @@ class QueueBenchCommandTest {
                     .as(workload)
                     .isGreaterThanOrEqualTo(t.get("addP50Ms").asDouble());
         }
-        // One INSERT per transaction in A; 50 jobs per transaction in B.
-        assertThat(report.get("single").get("addWriteXactsPerJob").asDouble()).isGreaterThanOrEqualTo(1.0);
+        // One transaction per add in the caller's transaction; 50 jobs per transaction in B.
+        JsonNode inTx = report.get("singleInTransaction");
+        assertThat(inTx.get("writeXactsPerJob").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(inTx.get("addsPerSec").asDouble()).isPositive();
+        assertThat(inTx.get("waits").asText()).contains("samples");
         assertThat(report.get("bulk").get("addWriteXactsPerJob").asDouble()).isLessThan(1.0);
         JsonNode pickup = report.get("pickup");
         assertThat(pickup.get("jobs").asInt()).isEqualTo(20);
@@ -119,6 +125,14 @@ class QueueBenchCommandTest {
                 .isGreaterThanOrEqualTo(pickup.get("p99Ms").asDouble());
         assertThat(pickup.get("fromSendP50Ms").asDouble())
                 .isGreaterThanOrEqualTo(pickup.get("p50Ms").asDouble());
+        assertThat(pickup.get("notifiedToClaimed").get("jobs").asLong()).isPositive();
+        // D: the killed worker's 50 jobs came back, each once, at attempt 2, after its lease ran out.
+        JsonNode recovery = report.get("recovery");
+        assertThat(recovery.get("secondAttempts").asLong())
+                .isEqualTo(recovery.get("jobs").asLong());
+        assertThat(recovery.get("allMs").asDouble())
+                .isGreaterThanOrEqualTo(recovery.get("firstMs").asDouble())
+                .isLessThan(recovery.get("leaseMs").asDouble() + 60_000);
     }
 
     static Stream<Arguments> badOptions() {
