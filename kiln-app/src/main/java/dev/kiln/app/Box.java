@@ -80,9 +80,9 @@ record Box(int cpus, long memoryBytes, String source) {
     enum Collector {
         /**
          * Serial: no concurrent GC threads, the smallest footprint, short young pauses over a small live set. On
-         * 2 CPUs under 3× overload it peaked at 301 MB RSS against ZGC's 472 MB at the same heap, with equal
-         * goodput (BENCHMARKS.md, "Memory"); on one CPU ZGC's concurrent threads would also take the core the
-         * renders need.
+         * 2 CPUs under 3× overload it peaked at 319–323 MB RSS against ZGC's 462–472 MB at the same heap, with
+         * goodput the same within the noise (BENCHMARKS.md, "Memory"); on one CPU ZGC's concurrent threads would
+         * also take the core the renders need.
          */
         SERIAL("serial"),
         /** Generational ZGC with a soft max of half the heap: sub-millisecond pauses where cores are plenty. */

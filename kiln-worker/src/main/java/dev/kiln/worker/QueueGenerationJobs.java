@@ -53,8 +53,7 @@ public final class QueueGenerationJobs implements GenerationJobs {
     @Override
     public long enqueue(Connection tx, GenerationJob job) throws SQLException {
         boolean video = job.kind() == GenerationKind.VIDEO;
-        JobRequest request = JobRequest.of(
-                        video ? VIDEO : STILL, tenant(job.userId()), payload(job.generationId()))
+        JobRequest request = JobRequest.of(video ? VIDEO : STILL, tenant(job.userId()), payload(job.generationId()))
                 .withPriority(Priority.INTERACTIVE)
                 .withMaxAttempts(MAX_ATTEMPTS)
                 .withTimeout(video ? VIDEO_ATTEMPT_TIMEOUT : ATTEMPT_TIMEOUT);

@@ -19,14 +19,18 @@ import java.util.stream.Collectors;
 /**
  * Runs one prepare + render on its own daemon thread under a deadline and classifies the end: a 4xx
  * ({@link InvalidDocumentException}) or the documented cancellation are fine; any other throwable is rethrown
- * (a 500 in the service), and a render still running one second after its deadline is a hang, reported with
+ * (a 500 in the service), and a render still running {@link #SLACK} after its deadline is a hang, reported with
  * the stuck thread's top frames. The stuck thread is left behind: JSVG does not poll for interruption.
  */
 final class BoundedRender {
     /** Per-input deadline, the one the render's {@link CancellationSignal} fires at. */
     static final Duration BUDGET = Duration.ofSeconds(2);
-    /** How long after the deadline a render may take to notice it before it counts as a hang. */
-    static final Duration SLACK = Duration.ofSeconds(1);
+    /**
+     * How long after the deadline a render may take to notice it before it counts as a hang. A hang never ends, so
+     * the slack only has to exceed what a loaded shared 2-core machine adds to a render that does end (issue 10:
+     * 1 s was within reach of that); how soon cancellation lands is a benchmark figure (BENCHMARKS.md).
+     */
+    static final Duration SLACK = Duration.ofSeconds(4);
 
     static final RenderEngine ENGINE = RenderEngine.create(RenderLimits.defaults());
 
