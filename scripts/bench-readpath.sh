@@ -33,14 +33,19 @@ trap stop EXIT
 
 start off
 KEY=$(cat "$KILN_HOME/api-key")
-USER_ID=$("${PSQL[@]}" -At -c "SELECT user_id FROM api_keys ORDER BY created_at LIMIT 1" "$DB")
+KEY_ID=$(echo "$KEY" | cut -d_ -f2)
+USER_ID=$("${PSQL[@]}" -At -c "SELECT user_id FROM api_keys WHERE key_id = '$KEY_ID'" "$DB")
 if [ "$("${PSQL[@]}" -At -c "SELECT count(*) FROM generations" "$DB")" -lt 1000000 ]; then
   echo "== seeding $DB (once)"
   time "${PSQL[@]}" -v bench_user="$USER_ID" -f "$ROOT/scripts/bench-readpath-seed.sql" "$DB"
 fi
 # The key of this run belongs to a new user when the database was seeded by an earlier run: give it the bench data.
 SEEDED=$("${PSQL[@]}" -At -c "SELECT user_id FROM projects WHERE name = 'bench project 1' LIMIT 1" "$DB")
-"${PSQL[@]}" -c "UPDATE api_keys SET user_id = $SEEDED WHERE user_id = $USER_ID" "$DB" >/dev/null
+"${PSQL[@]}" -c "UPDATE api_keys SET user_id = $SEEDED WHERE key_id = '$KEY_ID'" "$DB" >/dev/null
+# Check it: the run measures nothing if the key reads an empty dashboard.
+[ "$(curl -fsS -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/dashboard?limit=30" \
+  | python3 -c 'import json,sys; print(sum(len(p["scenes"]) for p in json.load(sys.stdin)["items"]))')" = 150 ] \
+  || { echo "the bench key does not see the seeded dashboard" >&2; exit 1; }
 GEN=$("${PSQL[@]}" -At -c "SELECT max(id) FROM generations WHERE user_id = $SEEDED AND status = 'completed'" "$DB")
 "${PSQL[@]}" -At -c "SELECT 'generations: ' || count(*) FROM generations" "$DB" | tee "$OUT/db.txt"
 "${PSQL[@]}" -At -c "SELECT 'bench user: ' || (SELECT count(*) FROM projects WHERE user_id = $SEEDED) || ' projects, '

@@ -59,13 +59,7 @@ public final class CountingDataSource {
         if (result instanceof Statement s) {
             String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
             Class<?> type = method.getReturnType();
-            return proxy(
-                    type,
-                    s,
-                    (m, r, a) -> {
-                        return r;
-                    },
-                    sql);
+            return proxy(type, s, (m, r, a) -> r, sql);
         }
         return result;
     }
