@@ -242,6 +242,7 @@ final class Wiring implements AutoCloseable {
                     QueueGenerationJobs.VIDEO_CHUNK,
                     new VideoChunkHandler(
                             ds,
+                            runs,
                             chunks,
                             platform.generations(),
                             generationJobs,

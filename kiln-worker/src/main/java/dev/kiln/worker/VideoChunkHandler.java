@@ -49,6 +49,9 @@ public final class VideoChunkHandler implements JobHandler {
 
     private final DataSource dataSource;
     private final VideoChunks chunks;
+    /** Told after every committed change of the parent generation, so cached status reads see it. */
+    private final dev.kiln.platform.generations.GenerationRuns runs;
+
     private final Generations generations;
     private final QueueGenerationJobs jobs;
     private final Renderer renderer;
@@ -63,6 +66,7 @@ public final class VideoChunkHandler implements JobHandler {
     /** A handler over these parts; {@code workRoot} is this process's video work directory. */
     public VideoChunkHandler(
             DataSource dataSource,
+            dev.kiln.platform.generations.GenerationRuns runs,
             VideoChunks chunks,
             Generations generations,
             QueueGenerationJobs jobs,
@@ -76,6 +80,7 @@ public final class VideoChunkHandler implements JobHandler {
             Path workRoot) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.chunks = Objects.requireNonNull(chunks, "chunks");
+        this.runs = Objects.requireNonNull(runs, "runs");
         this.generations = Objects.requireNonNull(generations, "generations");
         this.jobs = Objects.requireNonNull(jobs, "jobs");
         this.renderer = Objects.requireNonNull(renderer, "renderer");
@@ -131,7 +136,12 @@ public final class VideoChunkHandler implements JobHandler {
             EncodedVideo segment;
             try (VideoMemoryBudget.Permit held = permit.get()) {
                 segment = encoder.encodeSegment(
-                        video, dir, "segment-" + index + ".mp4", cancel, deadline, progress(id, index, stopped));
+                        video,
+                        dir,
+                        "segment-" + index + ".mp4",
+                        cancel,
+                        deadline,
+                        progress(id, Long.parseLong(ctx.tenant()), index, stopped));
             }
             ctx.throwIfCancelled();
             BlobKey key = store.put(Files.readAllBytes(segment.file()), BlobType.MP4);
@@ -144,6 +154,7 @@ public final class VideoChunkHandler implements JobHandler {
                     }
                     if (done != VideoChunks.Completion.GONE && ctx.complete(tx)) {
                         tx.commit();
+                        runs.committed(id, Long.parseLong(ctx.tenant()));
                     } else {
                         tx.rollback();
                     }
@@ -175,7 +186,7 @@ public final class VideoChunkHandler implements JobHandler {
         }
     }
 
-    private VideoEncoder.Progress progress(long id, int index, AtomicBoolean stopped) {
+    private VideoEncoder.Progress progress(long id, long owner, int index, AtomicBoolean stopped) {
         return new VideoEncoder.Progress() {
             private long lastWrite = ticker.nanos() - VideoGenerationHandler.PROGRESS_INTERVAL.toNanos();
 
@@ -189,6 +200,8 @@ public final class VideoChunkHandler implements JobHandler {
                 // The encoder's 0–90 rendering share is the whole of a segment's work.
                 if (!chunks.progress(id, index, Math.min(100, percent * 100 / 90))) {
                     stopped.set(true);
+                } else {
+                    runs.committed(id, owner);
                 }
                 return !stopped.get();
             }

@@ -177,6 +177,7 @@ public final class VideoGenerationHandler implements JobHandler {
                 try {
                     if (runs.completeVideo(tx, generationId, output) && ctx.complete(tx)) {
                         tx.commit();
+                        runs.committed(generationId, run.get().userId());
                     } else {
                         tx.rollback();
                     }

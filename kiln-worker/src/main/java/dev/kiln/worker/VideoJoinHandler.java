@@ -138,6 +138,8 @@ public final class VideoJoinHandler implements JobHandler {
                     if (runs.completeVideo(tx, id, output) && ctx.complete(tx)) {
                         tx.commit();
                         committed = true;
+                        // The tenant of a generation's jobs is its owner (QueueGenerationJobs.tenant).
+                        runs.committed(id, Long.parseLong(ctx.tenant()));
                     } else {
                         tx.rollback();
                     }
