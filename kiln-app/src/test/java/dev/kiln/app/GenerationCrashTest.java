@@ -3,12 +3,8 @@ package dev.kiln.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.platform.testing.TestDatabase;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +35,6 @@ class GenerationCrashTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    static final ObjectMapper JSON = new ObjectMapper();
     /** A few tens of milliseconds per render, so the first worker is killed with work in hand. */
     static final String SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='600' height='400'>"
             + "<filter id='b'><feGaussianBlur stdDeviation='12'/></filter>"
@@ -51,7 +46,7 @@ class GenerationCrashTest {
     static Path home;
     static Map<String, String> env = new HashMap<>();
     static Wiring api;
-    static final HttpClient client = HttpClient.newHttpClient();
+    static ApiClient http;
     final List<Process> workers = new ArrayList<>();
 
     @BeforeAll
@@ -64,6 +59,7 @@ class GenerationCrashTest {
         env.put("KILN_STORAGE_DIR", home.resolve("storage").toString());
         env.put("KILN_ROLE", "api");
         api = Wiring.start(KilnConfig.from(new Settings(env)));
+        http = ApiClient.of(api);
     }
 
     @AfterAll
@@ -110,14 +106,15 @@ class GenerationCrashTest {
     void aWorkerKilledMidRunLosesNoGenerationAndChargesNoneTwice() throws Exception {
         var user = api.apiKeys.create("crash");
         String key = user.token();
-        long scene = scene(key);
-        long before =
-                json(call(key, "GET", "/v1/credits", null), 200).get("balance").longValue();
+        long scene = http.scene(key, SVG);
+        long before = ApiClient.json(http.call(key, "GET", "/v1/credits", null), 200)
+                .get("balance")
+                .longValue();
 
         long charged = 0;
         for (int i = 0; i < GENERATIONS; i++) {
-            JsonNode g = json(
-                    call(key, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}"),
+            JsonNode g = ApiClient.json(
+                    http.call(key, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}"),
                     202);
             charged += g.get("cost").longValue();
         }
@@ -148,19 +145,20 @@ class GenerationCrashTest {
                 .isEqualTo(GENERATIONS);
         assertThat(count("SELECT count(*) FROM credit_ledger WHERE user_id = ? AND reason = 'refund'", user.userId()))
                 .isZero();
-        long after =
-                json(call(key, "GET", "/v1/credits", null), 200).get("balance").longValue();
+        long after = ApiClient.json(http.call(key, "GET", "/v1/credits", null), 200)
+                .get("balance")
+                .longValue();
         assertThat(after).isEqualTo(before - charged);
         // Each generation's job completed once, under the token of its last claim; some needed a second attempt.
         assertThat(count("SELECT count(*) FROM kiln_queue_jobs WHERE state = 'completed'"))
                 .isEqualTo(GENERATIONS);
         assertThat(count("SELECT max(attempt) FROM kiln_queue_jobs")).isBetween(1L, 3L);
         // Every output is served to its owner.
-        JsonNode list = json(call(key, "GET", "/v1/generations?status=completed&limit=100", null), 200);
+        JsonNode list = ApiClient.json(http.call(key, "GET", "/v1/generations?status=completed&limit=100", null), 200);
         int served = 0;
         for (JsonNode g : list.get("items")) {
             HttpResponse<byte[]> file =
-                    call(key, "GET", g.get("output").get("url").textValue(), null);
+                    http.call(key, "GET", g.get("output").get("url").textValue(), null);
             assertThat(file.statusCode()).isEqualTo(200);
             assertThat(file.body()).startsWith(0x89, 'P', 'N', 'G');
             served++;
@@ -179,41 +177,5 @@ class GenerationCrashTest {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static long scene(String key) throws Exception {
-        long project = json(call(key, "POST", "/v1/projects", "{\"name\":\"crash\"}"), 201)
-                .get("id")
-                .longValue();
-        String doc = JSON.createObjectNode().put("type", "svg").put("svg", SVG).toString();
-        return json(
-                        call(
-                                key,
-                                "POST",
-                                "/v1/projects/" + project + "/scenes",
-                                "{\"name\":\"s\",\"document\":" + doc + "}"),
-                        201)
-                .get("id")
-                .longValue();
-    }
-
-    private static HttpResponse<byte[]> call(String key, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.server.port() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static JsonNode json(HttpResponse<byte[]> res, int status) throws Exception {
-        assertThat(res.statusCode())
-                .as(new String(res.body(), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(status);
-        return JSON.readTree(res.body());
     }
 }

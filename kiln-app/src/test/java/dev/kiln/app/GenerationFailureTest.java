@@ -31,6 +31,7 @@ class GenerationFailureTest {
 
     static final AtomicInteger attempts = new AtomicInteger();
     static Wiring wiring;
+    static ApiClient api;
 
     /** Validates like the engine; every render fails as a transient error would. */
     static final class Failing implements Renderer {
@@ -57,7 +58,7 @@ class GenerationFailureTest {
         env.put("KILN_HOME", Files.createTempDirectory("kiln-home").toString());
         env.put("KILN_RENDER_WORKERS", "2");
         wiring = Wiring.start(KilnConfig.from(new Settings(env)), new Failing());
-        GenerationPipelineTest.base = "http://127.0.0.1:" + wiring.server.port();
+        api = ApiClient.of(wiring);
     }
 
     @AfterAll
@@ -70,17 +71,16 @@ class GenerationFailureTest {
     @Test
     void aGenerationThatKeepsFailingIsRetriedThenFailedAndRefundedOnce() throws Exception {
         String key = wiring.apiKeys.create("carol").token();
-        long project = GenerationPipelineTest.json(
-                        GenerationPipelineTest.call(key, "POST", "/v1/projects", "{\"name\":\"p\"}", Map.of()), 201)
+        long project = ApiClient.json(api.call(key, "POST", "/v1/projects", "{\"name\":\"p\"}", Map.of()), 201)
                 .get("id")
                 .longValue();
-        String doc = GenerationPipelineTest.JSON
+        String doc = ApiClient.JSON
                 .createObjectNode()
                 .put("type", "svg")
                 .put("svg", GenerationPipelineTest.SVG)
                 .toString();
-        long scene = GenerationPipelineTest.json(
-                        GenerationPipelineTest.call(
+        long scene = ApiClient.json(
+                        api.call(
                                 key,
                                 "POST",
                                 "/v1/projects/" + project + "/scenes",
@@ -91,7 +91,7 @@ class GenerationFailureTest {
                 .longValue();
         long before = balance(key);
 
-        String location = GenerationPipelineTest.call(
+        String location = api.call(
                         key,
                         "POST",
                         "/v1/scenes/" + scene + "/generations",
@@ -105,15 +105,13 @@ class GenerationFailureTest {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
-                        () -> GenerationPipelineTest.json(
-                                GenerationPipelineTest.call(key, "GET", location, null, Map.of()), 200),
+                        () -> ApiClient.json(api.call(key, "GET", location, null, Map.of()), 200),
                         n -> n.get("status").textValue().equals("failed"));
         assertThat(failed.get("attempt").intValue()).isEqualTo(3);
         assertThat(attempts).hasValue(3);
         assertThat(failed.get("error").get("message").textValue()).contains("renderer unavailable");
         assertThat(balance(key)).as("refunded").isEqualTo(before);
-        JsonNode ledger = GenerationPipelineTest.json(
-                        GenerationPipelineTest.call(key, "GET", "/v1/credits", null, Map.of()), 200)
+        JsonNode ledger = ApiClient.json(api.call(key, "GET", "/v1/credits", null, Map.of()), 200)
                 .get("ledger");
         long refunds = 0;
         for (JsonNode row : ledger) {
@@ -125,7 +123,7 @@ class GenerationFailureTest {
     }
 
     private static long balance(String key) throws Exception {
-        return GenerationPipelineTest.json(GenerationPipelineTest.call(key, "GET", "/v1/credits", null, Map.of()), 200)
+        return ApiClient.json(api.call(key, "GET", "/v1/credits", null, Map.of()), 200)
                 .get("balance")
                 .longValue();
     }

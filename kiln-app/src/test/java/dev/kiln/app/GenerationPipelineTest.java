@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.platform.testing.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -28,13 +25,12 @@ class GenerationPipelineTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = ApiClient.JSON;
     static final String SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='120' height='60'>"
             + "<rect width='120' height='60' fill='#3366ff'/></svg>";
 
     static Wiring wiring;
-    static HttpClient client = HttpClient.newHttpClient();
-    static String base;
+    static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,7 +41,7 @@ class GenerationPipelineTest {
         env.put("KILN_HOME", Files.createTempDirectory("kiln-home").toString());
         env.put("KILN_RENDER_WORKERS", "2");
         wiring = Wiring.start(KilnConfig.from(new Settings(env)));
-        base = "http://127.0.0.1:" + wiring.server.port();
+        api = ApiClient.of(wiring);
     }
 
     @AfterAll
@@ -59,12 +55,12 @@ class GenerationPipelineTest {
     void aGenerationIsRenderedStoredAndServedToItsOwnerOnly() throws Exception {
         String alice = wiring.apiKeys.create("alice").token();
         String bob = wiring.apiKeys.create("bob").token();
-        long project = json(call(alice, "POST", "/v1/projects", "{\"name\":\"cards\"}", Map.of()), 201)
+        long project = ApiClient.json(api.call(alice, "POST", "/v1/projects", "{\"name\":\"cards\"}", Map.of()), 201)
                 .get("id")
                 .longValue();
         String doc = JSON.createObjectNode().put("type", "svg").put("svg", SVG).toString();
-        long scene = json(
-                        call(
+        long scene = ApiClient.json(
+                        api.call(
                                 alice,
                                 "POST",
                                 "/v1/projects/" + project + "/scenes",
@@ -73,32 +69,32 @@ class GenerationPipelineTest {
                         201)
                 .get("id")
                 .longValue();
-        long before = json(call(alice, "GET", "/v1/credits", null, Map.of()), 200)
+        long before = ApiClient.json(api.call(alice, "GET", "/v1/credits", null, Map.of()), 200)
                 .get("balance")
                 .longValue();
 
-        HttpResponse<byte[]> accepted = call(
+        HttpResponse<byte[]> accepted = api.call(
                 alice, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}", Map.of());
-        JsonNode g = json(accepted, 202);
+        JsonNode g = ApiClient.json(accepted, 202);
         String location = accepted.headers().firstValue("Location").orElseThrow();
 
         JsonNode done = Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(
-                        () -> json(call(alice, "GET", location, null, Map.of()), 200),
+                        () -> ApiClient.json(api.call(alice, "GET", location, null, Map.of()), 200),
                         n -> n.get("status").textValue().equals("completed"));
         assertThat(done.get("progress").intValue()).isEqualTo(100);
         assertThat(done.get("output").get("contentType").textValue()).isEqualTo("image/png");
         assertThat(done.get("output").get("width").intValue()).isEqualTo(120);
-        assertThat(json(call(alice, "GET", "/v1/credits", null, Map.of()), 200)
+        assertThat(ApiClient.json(api.call(alice, "GET", "/v1/credits", null, Map.of()), 200)
                         .get("balance")
                         .longValue())
                 .as("charged once, not refunded")
                 .isEqualTo(before - g.get("cost").longValue());
 
         String url = done.get("output").get("url").textValue();
-        HttpResponse<byte[]> file = call(alice, "GET", url, null, Map.of());
+        HttpResponse<byte[]> file = api.call(alice, "GET", url, null, Map.of());
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(file.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
@@ -107,45 +103,24 @@ class GenerationPipelineTest {
         assertThat(file.body().length).isEqualTo(done.get("output").get("bytes").intValue());
 
         String etag = file.headers().firstValue("ETag").orElseThrow();
-        assertThat(call(alice, "GET", url, null, Map.of("If-None-Match", etag)).statusCode())
+        assertThat(api.call(alice, "GET", url, null, Map.of("If-None-Match", etag))
+                        .statusCode())
                 .isEqualTo(304);
-        HttpResponse<byte[]> part = call(alice, "GET", url, null, Map.of("Range", "bytes=1-3"));
+        HttpResponse<byte[]> part = api.call(alice, "GET", url, null, Map.of("Range", "bytes=1-3"));
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 1-3/" + png.length);
         assertThat(new String(part.body(), java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("PNG");
-        assertThat(call(alice, "GET", url, null, Map.of("Range", "bytes=" + png.length + "-"))
+        assertThat(api.call(alice, "GET", url, null, Map.of("Range", "bytes=" + png.length + "-"))
                         .statusCode())
                 .isEqualTo(416);
 
-        assertThat(call(bob, "GET", url, null, Map.of()).statusCode())
+        assertThat(api.call(bob, "GET", url, null, Map.of()).statusCode())
                 .as("another user's file")
                 .isEqualTo(404);
-        assertThat(call(bob, "GET", location, null, Map.of()).statusCode()).isEqualTo(404);
-        assertThat(call(alice, "GET", "/v1/files/..%2F..%2Fetc%2Fpasswd", null, Map.of())
+        assertThat(api.call(bob, "GET", location, null, Map.of()).statusCode()).isEqualTo(404);
+        assertThat(api.call(alice, "GET", "/v1/files/..%2F..%2Fetc%2Fpasswd", null, Map.of())
                         .statusCode())
                 .isEqualTo(404);
-    }
-
-    static HttpResponse<byte[]> call(String key, String method, String path, String body, Map<String, String> headers)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        headers.forEach(b::header);
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    static JsonNode json(HttpResponse<byte[]> res, int status) throws Exception {
-        assertThat(res.statusCode())
-                .as(new String(res.body(), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo(status);
-        return JSON.readTree(res.body());
     }
 }

@@ -3,17 +3,12 @@ package dev.kiln.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.platform.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,13 +26,12 @@ class QueueQuotaTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
             + "<rect width='40' height='20' fill='#3366ff'/></svg>";
 
     static Map<String, String> env = new HashMap<>();
     static Wiring wiring;
-    static final HttpClient client = HttpClient.newHttpClient();
+    static ApiClient http;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,6 +41,7 @@ class QueueQuotaTest {
         env.put("KILN_HOME", Files.createTempDirectory("kiln-home").toString());
         env.put("KILN_ROLE", "api");
         wiring = Wiring.start(KilnConfig.from(new Settings(env)));
+        http = ApiClient.of(wiring);
     }
 
     @AfterAll
@@ -94,8 +89,8 @@ class QueueQuotaTest {
     void anOperatorGivesOneUserASmallerQuotaAndTakesItBack() throws Exception {
         var capped = wiring.apiKeys.create("capped");
         String other = wiring.apiKeys.create("other").token();
-        long cappedScene = scene(capped.token());
-        long otherScene = scene(other);
+        long cappedScene = http.scene(capped.token(), SVG);
+        long otherScene = http.scene(other, SVG);
 
         Cli set = quota("set", "--user", Long.toString(capped.userId()), "--jobs", "2");
         assertThat(set.code()).as(set.err()).isZero();
@@ -107,7 +102,7 @@ class QueueQuotaTest {
         assertThat(submit(capped.token(), cappedScene).statusCode()).isEqualTo(202);
         HttpResponse<byte[]> refused = submit(capped.token(), cappedScene);
         assertThat(refused.statusCode()).isEqualTo(429);
-        JsonNode problem = JSON.readTree(refused.body());
+        JsonNode problem = ApiClient.JSON.readTree(refused.body());
         assertThat(problem.get("type").textValue()).endsWith("queue-quota");
         assertThat(problem.get("detail").textValue()).contains("2");
         // Another user keeps the default.
@@ -136,29 +131,7 @@ class QueueQuotaTest {
         assertThat(quota("show", "--user", Long.toString(user.userId())).out()).isEqualTo("10000");
     }
 
-    private static long scene(String key) throws Exception {
-        long project = JSON.readTree(
-                        call(key, "POST", "/v1/projects", "{\"name\":\"q\"}").body())
-                .get("id")
-                .longValue();
-        String doc = JSON.createObjectNode().put("type", "svg").put("svg", SVG).toString();
-        HttpResponse<byte[]> scene =
-                call(key, "POST", "/v1/projects/" + project + "/scenes", "{\"name\":\"s\",\"document\":" + doc + "}");
-        assertThat(scene.statusCode()).isEqualTo(201);
-        return JSON.readTree(scene.body()).get("id").longValue();
-    }
-
     private static HttpResponse<byte[]> submit(String key, long scene) throws Exception {
-        return call(key, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}");
-    }
-
-    private static HttpResponse<byte[]> call(String key, String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + wiring.server.port() + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return http.call(key, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}");
     }
 }
