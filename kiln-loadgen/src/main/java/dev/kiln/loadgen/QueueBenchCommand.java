@@ -102,7 +102,7 @@ public final class QueueBenchCommand implements Callable<Integer> {
     private Duration timeout;
 
     @Option(names = "--out", description = "Directory for the JSON report and markdown summary. Default: bench-results")
-    private Path out = RenderBenchCommand.DEFAULT_OUT;
+    private Path out = LoadOptions.DEFAULT_OUT;
 
     /** Creates the command; picocli fills in the options. */
     public QueueBenchCommand() {}
