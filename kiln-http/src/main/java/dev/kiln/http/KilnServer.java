@@ -195,62 +195,12 @@ public final class KilnServer implements AutoCloseable {
                 .build();
     }
 
-    /** Builds and starts the server with every route and no stored files; returns once it listens. */
-    public static KilnServer start(
-            HttpConfig config,
-            Renderer renderer,
-            RenderPool pool,
-            Authenticator authenticator,
-            Metrics metrics,
-            byte[] sceneSchema,
-            Platform platform) {
-        return start(
-                config,
-                renderer,
-                pool,
-                authenticator,
-                metrics,
-                sceneSchema,
-                platform,
-                NoFiles.STORE,
-                FileAccess.NONE,
-                /* serveApi= */ true);
-    }
-
     /**
      * Builds and starts the server; returns once it listens. Without {@code serveApi} (a worker-only instance) it
-     * serves only {@code /healthz}, {@code /readyz}, {@code /metrics} and the docs.
-     */
-    public static KilnServer start(
-            HttpConfig config,
-            Renderer renderer,
-            RenderPool pool,
-            Authenticator authenticator,
-            Metrics metrics,
-            byte[] sceneSchema,
-            Platform platform,
-            BlobStore store,
-            FileAccess fileAccess,
-            boolean serveApi) {
-        return start(
-                config,
-                renderer,
-                pool,
-                authenticator,
-                metrics,
-                sceneSchema,
-                platform,
-                store,
-                fileAccess,
-                serveApi,
-                ReadPath.NONE,
-                LiveAndUploads.NONE);
-    }
-
-    /**
-     * Builds and starts the server with a read path (the cache of generation status and dashboards, whose
-     * invalidation the caller wires into {@code platform}, see {@link CacheGroups}, and the per-user rate limits) and
-     * with live status and uploads ({@code extras}).
+     * serves only {@code /healthz}, {@code /readyz}, {@code /metrics} and the docs. {@code readPath} is the cache of
+     * generation status and dashboards (whose invalidation the caller wires into {@code platform}, see {@link
+     * CacheGroups}) and the per-user rate limits; {@code extras} adds live status and uploads ({@link
+     * ReadPath#NONE}, {@link LiveAndUploads#NONE} for neither).
      */
     public static KilnServer start(
             HttpConfig config,
