@@ -19,7 +19,6 @@ import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobKey;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.BlobType;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,11 +70,10 @@ public final class AssetThumbnailHandler implements JobHandler {
             Thumbnails.Thumbnail thumb = scale(ctx, original, (long) asset.width() * asset.height());
             ctx.throwIfCancelled();
             BlobKey key = store.put(thumb.png(), BlobType.PNG);
-            try (Connection tx = dataSource.getConnection()) {
-                tx.setAutoCommit(false);
-                try {
-                    // Both or neither: the asset's thumbnail and the job's completion commit together.
-                    if (assets.thumbnailReady(
+            // Both or neither: the asset's thumbnail and the job's completion commit together.
+            JobTransaction.commitIf(
+                    dataSource,
+                    tx -> assets.thumbnailReady(
                                     tx,
                                     assetId,
                                     key.toString(),
@@ -83,16 +81,7 @@ public final class AssetThumbnailHandler implements JobHandler {
                                     thumb.png().length,
                                     thumb.width(),
                                     thumb.height())
-                            && ctx.complete(tx)) {
-                        tx.commit();
-                    } else {
-                        tx.rollback();
-                    }
-                } catch (Exception e) {
-                    tx.rollback();
-                    throw e;
-                }
-            }
+                            && ctx.complete(tx));
         } catch (PermanentJobFailure e) {
             assets.thumbnailFailed(assetId, e.getMessage());
             throw e;

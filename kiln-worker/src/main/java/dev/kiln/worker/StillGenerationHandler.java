@@ -19,7 +19,6 @@ import dev.kiln.renderpool.Ticker;
 import dev.kiln.storage.BlobKey;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.BlobType;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,20 +93,10 @@ public final class StillGenerationHandler implements JobHandler {
             BlobKey key = store.put(out.bytes(), type);
             GenerationRuns.Output output = new GenerationRuns.Output(
                     key.toString(), type.mediaType(), out.bytes().length, out.width(), out.height(), 0);
-            try (Connection tx = dataSource.getConnection()) {
-                tx.setAutoCommit(false);
-                try {
-                    // Both or neither: the generation's output and the job's completion commit together.
-                    if (runs.complete(tx, generationId, output) && ctx.complete(tx)) {
-                        tx.commit();
-                        runs.committed(generationId, run.get().userId());
-                    } else {
-                        tx.rollback();
-                    }
-                } catch (Exception e) {
-                    tx.rollback();
-                    throw e;
-                }
+            // Both or neither: the generation's output and the job's completion commit together.
+            if (JobTransaction.commitIf(
+                    dataSource, tx -> runs.complete(tx, generationId, output) && ctx.complete(tx))) {
+                runs.committed(generationId, run.get().userId());
             }
         } catch (PermanentJobFailure e) {
             generations.failPermanently(generationId, "render-failed", e.getMessage());

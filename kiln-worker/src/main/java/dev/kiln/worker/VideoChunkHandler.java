@@ -28,7 +28,6 @@ import dev.kiln.video.VideoSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -145,23 +144,15 @@ public final class VideoChunkHandler implements JobHandler {
             }
             ctx.throwIfCancelled();
             BlobKey key = store.put(Files.readAllBytes(segment.file()), BlobType.MP4);
-            try (Connection tx = dataSource.getConnection()) {
-                tx.setAutoCommit(false);
-                try {
-                    VideoChunks.Completion done = chunks.complete(tx, id, index, key.toString(), segment.bytes());
-                    if (done == VideoChunks.Completion.LAST) {
-                        chunks.joinEnqueued(tx, id, jobs.enqueueJoin(tx, ctx.tenant(), id));
-                    }
-                    if (done != VideoChunks.Completion.GONE && ctx.complete(tx)) {
-                        tx.commit();
-                        runs.committed(id, Long.parseLong(ctx.tenant()));
-                    } else {
-                        tx.rollback();
-                    }
-                } catch (Exception e) {
-                    tx.rollback();
-                    throw e;
+            boolean stored = JobTransaction.commitIf(dataSource, tx -> {
+                VideoChunks.Completion done = chunks.complete(tx, id, index, key.toString(), segment.bytes());
+                if (done == VideoChunks.Completion.LAST) {
+                    chunks.joinEnqueued(tx, id, jobs.enqueueJoin(tx, ctx.tenant(), id));
                 }
+                return done != VideoChunks.Completion.GONE && ctx.complete(tx);
+            });
+            if (stored) {
+                runs.committed(id, Long.parseLong(ctx.tenant()));
             }
         } catch (PermanentJobFailure e) {
             generations.failPermanently(id, "render-failed", "chunk " + index + ": " + e.getMessage());

@@ -29,7 +29,6 @@ import dev.kiln.video.VideoSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -172,19 +171,9 @@ public final class VideoGenerationHandler implements JobHandler {
                     spec.durationMs(),
                     spec.fps(),
                     spec.frames());
-            try (Connection tx = dataSource.getConnection()) {
-                tx.setAutoCommit(false);
-                try {
-                    if (runs.completeVideo(tx, generationId, output) && ctx.complete(tx)) {
-                        tx.commit();
-                        runs.committed(generationId, run.get().userId());
-                    } else {
-                        tx.rollback();
-                    }
-                } catch (Exception e) {
-                    tx.rollback();
-                    throw e;
-                }
+            if (JobTransaction.commitIf(
+                    dataSource, tx -> runs.completeVideo(tx, generationId, output) && ctx.complete(tx))) {
+                runs.committed(generationId, run.get().userId());
             }
         } catch (PermanentJobFailure e) {
             generations.failPermanently(generationId, "render-failed", e.getMessage());
@@ -214,23 +203,13 @@ public final class VideoGenerationHandler implements JobHandler {
      */
     private void plan(JobContext ctx, long generationId, VideoSpec spec) throws Exception {
         List<VideoChunks.Range> ranges = VideoChunks.split(spec.frames(), settings.chunkFrames());
-        try (Connection tx = dataSource.getConnection()) {
-            tx.setAutoCommit(false);
-            try {
-                chunks.plan(tx, generationId, ranges);
-                for (VideoChunks.Range r : ranges) {
-                    jobs.enqueueChunk(tx, ctx.tenant(), generationId, r.index());
-                }
-                if (ctx.complete(tx)) {
-                    tx.commit();
-                } else {
-                    tx.rollback();
-                }
-            } catch (Exception e) {
-                tx.rollback();
-                throw e;
+        JobTransaction.commitIf(dataSource, tx -> {
+            chunks.plan(tx, generationId, ranges);
+            for (VideoChunks.Range r : ranges) {
+                jobs.enqueueChunk(tx, ctx.tenant(), generationId, r.index());
             }
-        }
+            return ctx.complete(tx);
+        });
         LOG.info("video generation {}: {} frames in {} chunks", generationId, spec.frames(), ranges.size());
     }
 

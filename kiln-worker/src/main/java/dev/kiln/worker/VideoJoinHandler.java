@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -131,24 +130,9 @@ public final class VideoJoinHandler implements JobHandler {
                     spec.durationMs(),
                     spec.fps(),
                     spec.frames());
-            boolean committed = false;
-            try (Connection tx = dataSource.getConnection()) {
-                tx.setAutoCommit(false);
-                try {
-                    if (runs.completeVideo(tx, id, output) && ctx.complete(tx)) {
-                        tx.commit();
-                        committed = true;
-                        // The tenant of a generation's jobs is its owner (QueueGenerationJobs.tenant).
-                        runs.committed(id, Long.parseLong(ctx.tenant()));
-                    } else {
-                        tx.rollback();
-                    }
-                } catch (Exception e) {
-                    tx.rollback();
-                    throw e;
-                }
-            }
-            if (committed) {
+            if (JobTransaction.commitIf(dataSource, tx -> runs.completeVideo(tx, id, output) && ctx.complete(tx))) {
+                // The tenant of a generation's jobs is its owner (QueueGenerationJobs.tenant).
+                runs.committed(id, Long.parseLong(ctx.tenant()));
                 deleteSegments(segments);
             }
         } catch (PermanentJobFailure e) {
