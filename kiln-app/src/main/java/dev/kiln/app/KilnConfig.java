@@ -55,7 +55,7 @@ record KilnConfig(
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
             throw new ConfigException(
-                    "KILN_NEW_USER_CREDITS must be 0 to " + Credits.MAX_GRANT + ", was " + newUserCredits);
+                    Setting.KILN_NEW_USER_CREDITS + " must be 0 to " + Credits.MAX_GRANT + ", was " + newUserCredits);
         }
     }
 
@@ -71,8 +71,7 @@ record KilnConfig(
      * Redis never read each other's keys.
      */
     static RedisConfig redis(Settings s, String databaseName) {
-        String url =
-                s.string("KILN_REDIS_URL", RedisConfig.DEFAULT_URI.toString()).strip();
+        String url = s.string(Setting.KILN_REDIS_URL).strip();
         java.util.Optional<java.net.URI> uri;
         if (url.isEmpty() || url.equalsIgnoreCase("off")) {
             uri = java.util.Optional.empty();
@@ -80,15 +79,16 @@ record KilnConfig(
             try {
                 uri = java.util.Optional.of(java.net.URI.create(url));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("KILN_REDIS_URL must look like redis://host:port[/db], was " + url);
+                throw new ConfigException(
+                        Setting.KILN_REDIS_URL + " must look like redis://host:port[/db], was " + url);
             }
         }
         return new RedisConfig(
                 uri,
-                s.duration("KILN_REDIS_TIMEOUT", RedisConfig.DEFAULT_COMMAND_TIMEOUT),
+                s.duration(Setting.KILN_REDIS_TIMEOUT),
                 RedisConfig.DEFAULT_FAILURES_TO_OPEN,
                 RedisConfig.DEFAULT_PROBE_INTERVAL,
-                s.string("KILN_REDIS_PREFIX", RedisConfig.DEFAULT_KEY_PREFIX + "." + databaseName));
+                s.string(Setting.KILN_REDIS_PREFIX, RedisConfig.DEFAULT_KEY_PREFIX + "." + databaseName));
     }
 
     /**
@@ -147,85 +147,87 @@ record KilnConfig(
         try {
             HttpConfig httpDefaults = HttpConfig.defaults(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT);
             HttpConfig http = new HttpConfig(
-                    s.string("KILN_HOST", HttpConfig.DEFAULT_HOST),
-                    s.integer("KILN_PORT", HttpConfig.DEFAULT_PORT),
-                    s.longValue("KILN_MAX_BODY_BYTES", httpDefaults.maxBodyBytes()),
+                    s.string(Setting.KILN_HOST),
+                    s.integer(Setting.KILN_PORT),
+                    s.longValue(Setting.KILN_MAX_BODY_BYTES),
                     httpDefaults.maxJsonDepth(),
                     httpDefaults.maxJsonStringLength(),
                     httpDefaults.maxJsonNumberLength(),
-                    s.duration("KILN_REQUEST_TIMEOUT", HttpConfig.DEFAULT_TIMEOUT),
-                    s.duration("KILN_MAX_REQUEST_TIMEOUT", HttpConfig.DEFAULT_MAX_TIMEOUT),
-                    s.duration("KILN_DRAIN_TIMEOUT", HttpConfig.DEFAULT_DRAIN_TIMEOUT));
+                    s.duration(Setting.KILN_REQUEST_TIMEOUT),
+                    s.duration(Setting.KILN_MAX_REQUEST_TIMEOUT),
+                    s.duration(Setting.KILN_DRAIN_TIMEOUT));
             DatabaseConfig d = DatabaseConfig.defaults();
             DatabaseConfig database = new DatabaseConfig(
-                    s.string("KILN_DB_HOST", d.host()),
-                    s.integer("KILN_DB_PORT", d.port()),
-                    s.string("KILN_DB_NAME", d.database()),
-                    s.string("KILN_DB_USER", d.user()),
-                    s.string("KILN_DB_PASSWORD", d.password()),
-                    s.integer("KILN_DB_POOL_SIZE", d.poolSize()),
-                    s.duration("KILN_DB_CONNECT_TIMEOUT", d.connectionTimeout()),
-                    s.duration("KILN_DB_STATEMENT_TIMEOUT", d.statementTimeout()),
+                    s.string(Setting.KILN_DB_HOST),
+                    s.integer(Setting.KILN_DB_PORT),
+                    s.string(Setting.KILN_DB_NAME),
+                    s.string(Setting.KILN_DB_USER),
+                    s.string(Setting.KILN_DB_PASSWORD),
+                    s.integer(Setting.KILN_DB_POOL_SIZE),
+                    s.duration(Setting.KILN_DB_CONNECT_TIMEOUT),
+                    s.duration(Setting.KILN_DB_STATEMENT_TIMEOUT),
                     d.idleTimeout());
-            long budget =
-                    s.longValue("KILN_RENDER_MEMORY_MB", (long) (maxHeapBytes * RENDER_HEAP_SHARE) / (1024 * 1024))
-                            * 1024
-                            * 1024;
+            long budget = s.longValue(
+                            Setting.KILN_RENDER_MEMORY_MB, (long) (maxHeapBytes * RENDER_HEAP_SHARE) / (1024 * 1024))
+                    * 1024
+                    * 1024;
             if (budget <= 0) {
-                throw new ConfigException("KILN_RENDER_MEMORY_MB must be positive");
+                throw new ConfigException(Setting.KILN_RENDER_MEMORY_MB + " must be positive");
             }
             RenderLimits limits = limitsFor(budget);
             long perJob = limits.maxPixels() * BYTES_PER_PIXEL_BUDGET;
             PoolConfig pd = PoolConfig.defaults(box.cpus(), budget, perJob);
-            int workers = s.integer("KILN_RENDER_WORKERS", pd.workers());
+            int workers = s.integer(Setting.KILN_RENDER_WORKERS, pd.workers());
             PoolConfig pool = new PoolConfig(
                     workers,
                     s.integer(
-                            "KILN_RENDER_QUEUE",
-                            s.raw("KILN_RENDER_WORKERS").isPresent() ? 4 * workers : pd.queueCapacity()),
+                            Setting.KILN_RENDER_QUEUE,
+                            s.raw(Setting.KILN_RENDER_WORKERS).isPresent()
+                                    ? PoolConfig.DEFAULT_QUEUE_PER_WORKER * workers
+                                    : pd.queueCapacity()),
                     pd.initialServiceTime(),
-                    s.duration("KILN_RENDER_OVERDUE_GRACE", pd.overdueGrace()),
+                    s.duration(Setting.KILN_RENDER_OVERDUE_GRACE),
                     http.drainTimeout(),
                     workers,
-                    s.duration("KILN_RENDER_WEDGE_LIMIT", PoolConfig.DEFAULT_WEDGE_LIMIT));
-            Path home = Path.of(s.string("KILN_HOME", ".kiln"));
-            String logFormat = s.string("KILN_LOG_FORMAT", "json");
+                    s.duration(Setting.KILN_RENDER_WEDGE_LIMIT));
+            Path home = Path.of(s.string(Setting.KILN_HOME));
+            String logFormat = s.string(Setting.KILN_LOG_FORMAT);
             if (!logFormat.equals("json") && !logFormat.equals("text")) {
-                throw new ConfigException("KILN_LOG_FORMAT must be json or text, was '" + logFormat + "'");
+                throw new ConfigException(Setting.KILN_LOG_FORMAT + " must be json or text, was '" + logFormat + "'");
             }
-            long newUserCredits = s.longValue("KILN_NEW_USER_CREDITS", Credits.DEFAULT_NEW_USER_CREDITS);
-            Role role = Role.parse(s.string("KILN_ROLE", Role.ALL.wireName()));
-            Path storage =
-                    Path.of(s.string("KILN_STORAGE_DIR", home.resolve("storage").toString()));
+            long newUserCredits = s.longValue(Setting.KILN_NEW_USER_CREDITS);
+            Role role = Role.parse(s.string(Setting.KILN_ROLE));
+            Path storage = Path.of(
+                    s.string(Setting.KILN_STORAGE_DIR, home.resolve("storage").toString()));
             VideoSettings video = new VideoSettings(
-                    s.duration("KILN_VIDEO_DEADLINE", VideoSettings.DEFAULT_DEADLINE),
-                    s.longValue("KILN_VIDEO_MEMORY_MB", VideoSettings.DEFAULT_MEMORY_BUDGET_BYTES >> 20) << 20,
+                    s.duration(Setting.KILN_VIDEO_DEADLINE),
+                    s.longValue(Setting.KILN_VIDEO_MEMORY_MB) << 20,
                     Path.of(s.string(
-                            "KILN_VIDEO_WORK_DIR", home.resolve("video-work").toString())),
-                    s.integer("KILN_VIDEO_ENCODER_THREADS", dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS),
-                    s.integer("KILN_VIDEO_CHUNK_FRAMES", VideoSettings.DEFAULT_CHUNK_FRAMES));
-            java.util.Optional<Path> ffmpeg = s.raw("KILN_FFMPEG").map(Path::of);
+                            Setting.KILN_VIDEO_WORK_DIR,
+                            home.resolve("video-work").toString())),
+                    s.integer(Setting.KILN_VIDEO_ENCODER_THREADS),
+                    s.integer(Setting.KILN_VIDEO_CHUNK_FRAMES));
+            java.util.Optional<Path> ffmpeg = s.raw(Setting.KILN_FFMPEG).map(Path::of);
             EventStreamConfig sd = EventStreamConfig.defaults();
             EventStreamConfig streams = new EventStreamConfig(
-                    s.integer("KILN_SSE_MAX_STREAMS", sd.maxStreams()),
-                    s.integer("KILN_SSE_MAX_STREAMS_PER_USER", sd.maxStreamsPerUser()),
-                    s.duration("KILN_SSE_HEARTBEAT", sd.heartbeat()),
+                    s.integer(Setting.KILN_SSE_MAX_STREAMS),
+                    s.integer(Setting.KILN_SSE_MAX_STREAMS_PER_USER),
+                    s.duration(Setting.KILN_SSE_HEARTBEAT),
                     sd.retry());
             RedisConfig redis = redis(s, database.database());
-            RateLimit rateLimit = new RateLimit(
-                    s.integer("KILN_RATE_LIMIT", RateLimit.DEFAULT_LIMIT),
-                    s.duration("KILN_RATE_LIMIT_WINDOW", RateLimit.DEFAULT_WINDOW));
+            RateLimit rateLimit =
+                    new RateLimit(s.integer(Setting.KILN_RATE_LIMIT), s.duration(Setting.KILN_RATE_LIMIT_WINDOW));
             CacheConfig cd = CacheConfig.defaults();
             CacheConfig cache = new CacheConfig(
-                    s.duration("KILN_CACHE_INFLIGHT_TTL", cd.volatileL1()),
+                    s.duration(Setting.KILN_CACHE_INFLIGHT_TTL),
                     cd.volatileL2(),
                     cd.settledL1(),
                     cd.settledL2(),
                     cd.maxGroups(),
                     cd.maxFieldsPerGroup());
-            String cacheSwitch = s.string("KILN_CACHE", "on");
+            String cacheSwitch = s.string(Setting.KILN_CACHE);
             if (!cacheSwitch.equals("on") && !cacheSwitch.equals("off")) {
-                throw new ConfigException("KILN_CACHE must be on or off, was '" + cacheSwitch + "'");
+                throw new ConfigException(Setting.KILN_CACHE + " must be on or off, was '" + cacheSwitch + "'");
             }
             return new KilnConfig(
                     http,

@@ -32,6 +32,6 @@ enum Role {
                 return r;
             }
         }
-        throw new ConfigException("KILN_ROLE must be all, api or worker, was '" + value + "'");
+        throw new ConfigException(Setting.KILN_ROLE + " must be all, api or worker, was '" + value + "'");
     }
 }

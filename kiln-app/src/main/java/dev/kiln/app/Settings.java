@@ -1,5 +1,6 @@
 package dev.kiln.app;
 
+import dev.kiln.ops.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -11,53 +12,12 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Raw {@code KILN_*} settings: environment variables over an optional properties file. Typed getters fail
- * with a {@link ConfigException} that names the setting.
+ * The {@code KILN_*} values given: environment variables over an optional properties file. Typed getters read a
+ * {@link Setting} by its type and default, and fail with a {@link ConfigException} that names the setting.
  */
 final class Settings {
     /** Environment variable naming a properties file whose keys are the same {@code KILN_*} names. */
-    static final String CONFIG_FILE = "KILN_CONFIG_FILE";
-
-    /** Every {@code KILN_*} name the server or the launcher reads; others are typos worth a warning. */
-    static final java.util.Set<String> KNOWN = java.util.Set.of(
-            "KILN_CONFIG_FILE",
-            "KILN_HOST",
-            "KILN_PORT",
-            "KILN_MAX_BODY_BYTES",
-            "KILN_REQUEST_TIMEOUT",
-            "KILN_MAX_REQUEST_TIMEOUT",
-            "KILN_DRAIN_TIMEOUT",
-            "KILN_RENDER_WORKERS",
-            "KILN_RENDER_QUEUE",
-            "KILN_RENDER_MEMORY_MB",
-            "KILN_RENDER_OVERDUE_GRACE",
-            "KILN_RENDER_WEDGE_LIMIT",
-            "KILN_DB_HOST",
-            "KILN_DB_PORT",
-            "KILN_DB_NAME",
-            "KILN_DB_USER",
-            "KILN_DB_PASSWORD",
-            "KILN_DB_POOL_SIZE",
-            "KILN_DB_CONNECT_TIMEOUT",
-            "KILN_DB_STATEMENT_TIMEOUT",
-            "KILN_HOME",
-            "KILN_ROLE",
-            "KILN_STORAGE_DIR",
-            "KILN_NEW_USER_CREDITS",
-            "KILN_REDIS_URL",
-            "KILN_REDIS_TIMEOUT",
-            "KILN_REDIS_PREFIX",
-            "KILN_RATE_LIMIT",
-            "KILN_RATE_LIMIT_WINDOW",
-            "KILN_CACHE_INFLIGHT_TTL",
-            "KILN_CACHE",
-            "KILN_LOG_FORMAT",
-            "KILN_HEAP",
-            "KILN_SOFT_HEAP",
-            "KILN_JAVA_OPTS",
-            "KILN_JDK_DIRS",
-            "KILN_EXAMPLES",
-            "KILN_API_KEY");
+    static final String CONFIG_FILE = Setting.KILN_CONFIG_FILE.name();
 
     private final Map<String, String> values;
 
@@ -94,63 +54,85 @@ final class Settings {
 
     /** The {@code KILN_*} names given that nothing reads, sorted. */
     java.util.List<String> unknownNames() {
-        return values.keySet().stream().filter(n -> !KNOWN.contains(n)).sorted().toList();
+        return values.keySet().stream()
+                .filter(n -> !Setting.isKnown(n))
+                .sorted()
+                .toList();
     }
 
-    Settings with(String name, String value) {
+    Settings with(Setting setting, String value) {
         Map<String, String> copy = new HashMap<>(values);
-        copy.put(name, value);
+        copy.put(setting.name(), value);
         return new Settings(copy);
     }
 
-    Optional<String> raw(String name) {
-        String v = values.get(name);
+    /** The value given for {@code setting}, if any (empty counts as not given). */
+    Optional<String> raw(Setting setting) {
+        String v = values.get(setting.name());
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
     }
 
-    String string(String name, String dflt) {
-        return raw(name).orElse(dflt);
+    /** A {@link Setting.Type#TEXT} setting, else its default. */
+    String string(Setting setting) {
+        return string(setting, setting.defaultValue(String.class));
     }
 
-    int integer(String name, int dflt) {
-        long v = longValue(name, dflt);
+    /** A {@link Setting.Type#TEXT} setting whose default is computed. */
+    String string(Setting setting, String computedDefault) {
+        expect(setting, Setting.Type.TEXT);
+        return raw(setting).orElse(computedDefault);
+    }
+
+    /** An {@link Setting.Type#INTEGER} setting that fits an {@code int}, else its default. */
+    int integer(Setting setting) {
+        return integer(setting, setting.defaultValue(Number.class).intValue());
+    }
+
+    /** An {@link Setting.Type#INTEGER} setting that fits an {@code int}, whose default is computed. */
+    int integer(Setting setting, int computedDefault) {
+        long v = longValue(setting, computedDefault);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new ConfigException(name + " must be an integer, was '" + v + "'");
+            throw new ConfigException(setting.name() + " must be an integer, was '" + v + "'");
         }
         return (int) v;
     }
 
-    long longValue(String name, long dflt) {
-        return raw(name)
+    /** An {@link Setting.Type#INTEGER} setting, else its default. */
+    long longValue(Setting setting) {
+        return longValue(setting, setting.defaultValue(Number.class).longValue());
+    }
+
+    /** An {@link Setting.Type#INTEGER} setting whose default is computed. */
+    long longValue(Setting setting, long computedDefault) {
+        expect(setting, Setting.Type.INTEGER);
+        return raw(setting)
                 .map(v -> {
                     try {
                         return Long.parseLong(v);
                     } catch (NumberFormatException e) {
-                        throw new ConfigException(name + " must be an integer, was '" + v + "'");
+                        throw new ConfigException(setting.name() + " must be an integer, was '" + v + "'");
                     }
                 })
-                .orElse(dflt);
+                .orElse(computedDefault);
     }
 
-    /** A duration written as {@code 250ms}, {@code 10s}, {@code 2m}, or a bare number of milliseconds. */
-    Duration duration(String name, Duration dflt) {
-        return raw(name).map(v -> parseDuration(name, v)).orElse(dflt);
+    /** A {@link Setting.Type#DURATION} setting, read by {@link Durations#parse} (never negative), else its default. */
+    Duration duration(Setting setting) {
+        expect(setting, Setting.Type.DURATION);
+        return raw(setting).map(v -> parseDuration(setting, v)).orElse(setting.defaultValue(Duration.class));
     }
 
-    static Duration parseDuration(String name, String v) {
+    static Duration parseDuration(Setting setting, String v) {
         try {
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
-            }
-            return Duration.ofMillis(Long.parseLong(v));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a duration such as 500ms, 10s or 2m, was '" + v + "'");
+            return Durations.parse(setting.name(), v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static void expect(Setting setting, Setting.Type type) {
+        if (setting.type() != type) {
+            throw new IllegalStateException(setting.name() + " is " + setting.type() + ", not " + type);
         }
     }
 }

@@ -43,13 +43,13 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = Settings.load(System.getenv());
         if (port != null) {
-            settings = settings.with("KILN_PORT", port.toString());
+            settings = settings.with(Setting.KILN_PORT, port.toString());
         }
         if (host != null) {
-            settings = settings.with("KILN_HOST", host);
+            settings = settings.with(Setting.KILN_HOST, host);
         }
         if (role != null) {
-            settings = settings.with("KILN_ROLE", role);
+            settings = settings.with(Setting.KILN_ROLE, role);
         }
         KilnConfig config = KilnConfig.from(settings);
         for (String unknown : settings.unknownNames()) {
@@ -110,7 +110,8 @@ final class UpCommand implements Callable<Integer> {
     private static void printBanner(Wiring w) {
         StartKey key = startKey(w);
         String base = "http://" + w.config.http().host() + ":" + w.server.port();
-        Path card = Path.of(System.getenv().getOrDefault("KILN_EXAMPLES", "examples"))
+        Path card = Path.of(System.getenv()
+                        .getOrDefault(Setting.KILN_EXAMPLES.name(), Setting.KILN_EXAMPLES.defaultValue(String.class)))
                 .resolve("card.json")
                 .toAbsolutePath();
         Path keyFile = keyFile(w).toAbsolutePath();

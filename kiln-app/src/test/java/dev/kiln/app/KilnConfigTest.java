@@ -81,10 +81,48 @@ class KilnConfigTest {
 
     @Test
     void durationsAcceptUnits() {
-        assertThat(Settings.parseDuration("X", "250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(Settings.parseDuration("X", "1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Settings.parseDuration("X", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Settings.parseDuration("X", "40")).isEqualTo(Duration.ofMillis(40));
+        assertThat(Settings.parseDuration(Setting.KILN_DRAIN_TIMEOUT, "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Settings.parseDuration(Setting.KILN_DRAIN_TIMEOUT, "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Settings.parseDuration(Setting.KILN_DRAIN_TIMEOUT, "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Settings.parseDuration(Setting.KILN_DRAIN_TIMEOUT, "40")).isEqualTo(Duration.ofMillis(40));
+    }
+
+    /** Issue 10 regression: the settings parser took {@code -5s} and left each config record to notice. */
+    @Test
+    void aNegativeDurationStopsTheStartNamingTheSetting() {
+        for (Setting setting : Setting.values()) {
+            if (setting.type() != Setting.Type.DURATION) {
+                continue;
+            }
+            assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of(setting.name(), "-5s"))))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage(setting.name() + " must not be negative, was '-5s'");
+        }
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_SSE_HEARTBEAT", "10 s"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("KILN_SSE_HEARTBEAT must be a duration such as 500ms, 10s, 2m or 1h, was '10 s'");
+    }
+
+    /** Issue 10 regression: the known-name list lacked the event-stream and video settings, so they drew warnings. */
+    @Test
+    void everySettingInTheTableIsKnownSoNoneDrawsAWarning() {
+        Map<String, String> all = new java.util.HashMap<>();
+        for (Setting setting : Setting.values()) {
+            all.put(setting.name(), "x");
+        }
+        assertThat(new Settings(all).unknownNames()).isEmpty();
+        assertThat(new Settings(Map.of("KILN_SSE_HEARTBEAT", "1s", "KILN_VIDEO_DEADLINE", "1m")).unknownNames())
+                .isEmpty();
+    }
+
+    @Test
+    void theDefaultsComeFromTheTable() {
+        KilnConfig c = KilnConfig.from(new Settings(Map.of()));
+        assertThat(c.http().drainTimeout()).isEqualTo(Setting.KILN_DRAIN_TIMEOUT.defaultValue(Duration.class));
+        assertThat(c.pool().drainTimeout()).isEqualTo(c.http().drainTimeout());
+        assertThat(c.database().poolSize()).isEqualTo(Setting.KILN_DB_POOL_SIZE.defaultValue(Integer.class));
+        assertThat(c.rateLimit().window()).isEqualTo(Setting.KILN_RATE_LIMIT_WINDOW.defaultValue(Duration.class));
+        assertThat(c.video().deadline()).isEqualTo(Setting.KILN_VIDEO_DEADLINE.defaultValue(Duration.class));
     }
 
     @Test

@@ -42,8 +42,8 @@ public record HttpConfig(
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Default largest budget a client may ask for: 10 s; clients may only ask for less. */
     public static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofSeconds(10);
-    /** Default drain time on SIGTERM: 20 s. */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    /** Default drain time on SIGTERM: the render pool's, 20 s; one constant, so the two cannot drift apart. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = dev.kiln.renderpool.PoolConfig.DEFAULT_DRAIN_TIMEOUT;
 
     public HttpConfig {
         if (host == null || host.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.kiln.loadgen;
 
+import dev.kiln.ops.Durations;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

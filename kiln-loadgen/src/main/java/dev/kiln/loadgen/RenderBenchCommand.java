@@ -1,5 +1,6 @@
 package dev.kiln.loadgen;
 
+import dev.kiln.ops.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,12 +73,12 @@ public final class RenderBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h} or ISO-8601. */
+    /** Parses a duration with {@link Durations}: {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}, ISO-8601. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
-                return Durations.parse(value);
+                return Durations.parse("the value", value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

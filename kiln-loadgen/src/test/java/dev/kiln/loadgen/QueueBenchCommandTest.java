@@ -142,7 +142,7 @@ class QueueBenchCommandTest {
                 Arguments.of(List.of("queue", "--jobs", "10", "--tenants", "11"), "tenants must be in"),
                 Arguments.of(List.of("queue", "--database", "kiln; DROP"), "lower-case identifier"),
                 Arguments.of(List.of("queue", "--database", "postgres"), "pick a database of its own"),
-                Arguments.of(List.of("queue", "--latency-gap", "soon"), "invalid duration"));
+                Arguments.of(List.of("queue", "--latency-gap", "soon"), "must be a duration"));
     }
 
     @ParameterizedTest

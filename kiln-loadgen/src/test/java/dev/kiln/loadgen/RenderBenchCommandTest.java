@@ -36,8 +36,8 @@ class RenderBenchCommandTest {
                         "not loopback"),
                 Arguments.of(List.of("render", "--url", url, "--key", "k", "--rate", "-5"), "rate must be"),
                 Arguments.of(
-                        List.of("render", "--url", url, "--key", "k", "--rate", "5", "--duration", "10"),
-                        "invalid duration"),
+                        List.of("render", "--url", url, "--key", "k", "--rate", "5", "--duration", "10 s"),
+                        "must be a duration"),
                 Arguments.of(List.of("render", "--url", url, "--key", "k"), "--rate is required"),
                 Arguments.of(
                         List.of("render", "--url", url, "--key", "k", "--rate", "5", "--format", "gif"),

@@ -43,8 +43,11 @@ public record PoolConfig(
     /** Default {@link #overdueGrace()}: 5 s past the deadline before a render is considered wedged. */
     public static final Duration DEFAULT_OVERDUE_GRACE = Duration.ofSeconds(5);
 
-    /** Default {@link #drainTimeout()}: 30 s, under the usual 30–60 s termination grace of orchestrators. */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Default {@link #drainTimeout()}: 20 s, the default of {@code KILN_DRAIN_TIMEOUT} (HttpConfig uses this constant),
+     * so that a whole shutdown fits inside the 30 s termination grace orchestrators usually give.
+     */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     /**
      * Default {@link #wedgeLimit()}: 20 s. With the 10 s default budget and 5 s grace, a render stuck in code that
