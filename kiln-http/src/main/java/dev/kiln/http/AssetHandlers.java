@@ -57,9 +57,7 @@ final class AssetHandlers {
                 .flatMap(ImageFormat::fromMediaType)
                 .orElseThrow(
                         () -> ProblemException.of(
-                                415,
-                                "unsupported-media-type",
-                                "Unsupported Media Type",
+                                ProblemType.UNSUPPORTED_MEDIA_TYPE,
                                 contentType
                                                 .map(t -> "Content-Type " + Api.clip(t) + " is not accepted; ")
                                                 .orElse("")
@@ -71,9 +69,7 @@ final class AssetHandlers {
         int kib = (int) Math.max(1, (declaredLength + 1023) / 1024);
         if (!budgetKiB.tryAcquire(kib)) {
             throw new ProblemException(
-                    429,
-                    "overloaded",
-                    "Too Many Requests",
+                    ProblemType.OVERLOADED,
                     "too many uploads are being read at once; retry shortly",
                     List.of(),
                     Map.of("Retry-After", "1"));
@@ -156,9 +152,7 @@ final class AssetHandlers {
 
     private ProblemException tooLarge() {
         return ProblemException.of(
-                413,
-                "payload-too-large",
-                "Content Too Large",
+                ProblemType.PAYLOAD_TOO_LARGE,
                 "an upload may be at most " + limits.maxImageBytes()
                         + " bytes (the embedded-image cap, maxImageBytes)");
     }

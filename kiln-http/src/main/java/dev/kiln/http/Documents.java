@@ -55,9 +55,7 @@ final class Documents {
             return VideoRequests.prepare(renderer, request, limits, () -> ticker.nanos() - deadline >= 0);
         } catch (RenderCancelledException e) {
             throw ProblemException.of(
-                    504,
-                    "deadline-exceeded",
-                    "Gateway Timeout",
+                    ProblemType.DEADLINE_EXCEEDED,
                     "validating the document took longer than its " + budget.toMillis() + " ms budget");
         }
     }
@@ -72,9 +70,7 @@ final class Documents {
             return renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0);
         } catch (RenderCancelledException e) {
             throw ProblemException.of(
-                    504,
-                    "deadline-exceeded",
-                    "Gateway Timeout",
+                    ProblemType.DEADLINE_EXCEEDED,
                     "validating the document took longer than its " + budget.toMillis() + " ms budget");
         }
     }

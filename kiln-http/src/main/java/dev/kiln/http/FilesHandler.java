@@ -41,7 +41,7 @@ final class FilesHandler {
             throw new UncheckedIOException(e);
         }
         if (size.isEmpty()) {
-            throw ProblemException.of(404, "not-found", "Not Found", "no file '" + abbreviate(raw) + "'");
+            throw ProblemException.of(ProblemType.NOT_FOUND, "no file '" + abbreviate(raw) + "'");
         }
         BlobKey k = key.get();
         res.header(HeaderNames.CACHE_CONTROL, IMMUTABLE);
@@ -67,9 +67,7 @@ final class FilesHandler {
             case ByteRange.Unsatisfiable u -> {
                 res.header(HeaderNames.CONTENT_RANGE, "bytes */" + total);
                 throw new ProblemException(
-                        416,
-                        "range-not-satisfiable",
-                        "Range Not Satisfiable",
+                        ProblemType.RANGE_NOT_SATISFIABLE,
                         "the file has " + total + " bytes",
                         List.of(),
                         java.util.Map.of("Content-Range", "bytes */" + total));

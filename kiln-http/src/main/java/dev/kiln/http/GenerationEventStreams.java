@@ -69,7 +69,7 @@ final class GenerationEventStreams implements AutoCloseable {
         long id = GenerationHandlers.id(req);
         long after = lastEventId(req);
         if (closing) {
-            throw ProblemException.of(503, "draining", "Service Unavailable", "the instance is shutting down");
+            throw ProblemException.of(ProblemType.DRAINING, "the instance is shutting down");
         }
         Generation generation = generations.get(userId, id); // 404 for another user's generation
         StreamLimiter.Outcome outcome = limiter.acquire(userId);
@@ -78,8 +78,7 @@ final class GenerationEventStreams implements AutoCloseable {
                     ? "you already have " + config.maxStreamsPerUser() + " event streams open on this instance;"
                             + " close one (or poll GET /v1/generations/" + id + ")"
                     : "this instance already serves " + config.maxStreams() + " event streams; retry shortly";
-            throw new ProblemException(
-                    429, "too-many-streams", "Too Many Requests", detail, List.of(), Map.of("Retry-After", "5"));
+            throw new ProblemException(ProblemType.TOO_MANY_STREAMS, detail, List.of(), Map.of("Retry-After", "5"));
         }
         try (StreamLimiter.Permit permit = outcome.permit().get();
                 Stream stream = new Stream(id);

@@ -83,9 +83,7 @@ final class JsonBodies {
         int kib = (int) Math.min(budgetTotalKiB, Math.max(1, (declared * TREE_WEIGHT + 1023) / 1024));
         if (!budgetKiB.tryAcquire(kib)) {
             throw new ProblemException(
-                    429,
-                    "overloaded",
-                    "Too Many Requests",
+                    ProblemType.OVERLOADED,
                     "too many large request bodies are being read at once; retry shortly",
                     List.of(),
                     java.util.Map.of("Retry-After", "1"));
@@ -130,17 +128,12 @@ final class JsonBodies {
         var ct = req.headers().contentType();
         if (ct.isEmpty()) {
             throw ProblemException.of(
-                    415,
-                    "unsupported-media-type",
-                    "Unsupported Media Type",
-                    "send the body with Content-Type: application/json");
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE, "send the body with Content-Type: application/json");
         }
         String media = ct.get().mediaType().text().toLowerCase(Locale.ROOT);
         if (!media.equals("application/json") && !media.endsWith("+json")) {
             throw ProblemException.of(
-                    415,
-                    "unsupported-media-type",
-                    "Unsupported Media Type",
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type " + media + " is not supported; send application/json");
         }
     }
@@ -166,9 +159,7 @@ final class JsonBodies {
 
     private ProblemException tooLarge() {
         return ProblemException.of(
-                413,
-                "payload-too-large",
-                "Content Too Large",
+                ProblemType.PAYLOAD_TOO_LARGE,
                 "the request body exceeds the " + maxBodyBytes + "-byte cap (KILN_MAX_BODY_BYTES)");
     }
 

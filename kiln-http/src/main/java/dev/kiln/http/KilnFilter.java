@@ -96,9 +96,7 @@ final class KilnFilter implements Filter {
 
     private static ProblemException unauthorized(String detail) {
         return new ProblemException(
-                401,
-                "unauthorized",
-                "Unauthorized",
+                ProblemType.UNAUTHORIZED,
                 detail,
                 List.of(),
                 java.util.Map.of("WWW-Authenticate", "Bearer realm=\"kiln\""));

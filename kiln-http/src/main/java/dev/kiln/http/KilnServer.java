@@ -144,31 +144,22 @@ public final class KilnServer implements AutoCloseable {
                                 Problems.send(res, ProblemException.invalid(422, e.getMessage(), e.violations())))
                 .error(
                         NotFoundException.class,
-                        (req, res, e) -> Problems.send(res, 404, "not-found", "Not Found", e.getMessage(), List.of()))
+                        (req, res, e) -> Problems.send(res, ProblemType.NOT_FOUND, e.getMessage()))
                 .error(
                         ConflictException.class,
-                        (req, res, e) -> Problems.send(res, 409, "conflict", "Conflict", e.getMessage(), List.of()))
+                        (req, res, e) -> Problems.send(res, ProblemType.CONFLICT, e.getMessage()))
                 .error(
                         IdempotencyKeyReusedException.class,
-                        (req, res, e) -> Problems.send(
-                                res,
-                                422,
-                                "idempotency-key-reused",
-                                "Idempotency-Key reused",
-                                e.getMessage(),
-                                List.of()))
+                        (req, res, e) -> Problems.send(res, ProblemType.IDEMPOTENCY_KEY_REUSED, e.getMessage()))
                 .error(
                         InsufficientCreditsException.class,
-                        (req, res, e) -> Problems.send(
-                                res, 402, "insufficient-credits", "Payment Required", e.getMessage(), List.of()))
+                        (req, res, e) -> Problems.send(res, ProblemType.INSUFFICIENT_CREDITS, e.getMessage()))
                 .error(
                         dev.kiln.platform.generations.QueuedJobsQuotaException.class,
                         (req, res, e) -> Problems.send(
                                 res,
                                 new ProblemException(
-                                        429,
-                                        "queue-quota",
-                                        "Too Many Requests",
+                                        ProblemType.QUEUE_QUOTA,
                                         e.getMessage() + "; wait for some to finish",
                                         List.of(),
                                         Map.of("Retry-After", "5"))))
@@ -299,19 +290,14 @@ public final class KilnServer implements AutoCloseable {
                 .map(PathMethods::methods)
                 .orElse(null);
         if (allowed == null) {
-            Problems.send(res, 404, "not-found", "Not Found", "no route for " + safe(path), List.of());
+            Problems.send(res, ProblemType.NOT_FOUND, "no route for " + safe(path));
             return;
         }
         res.header(
                 HeaderNames.ALLOW,
                 String.join(", ", allowed.stream().map(Method::text).sorted().toList()));
         Problems.send(
-                res,
-                405,
-                "method-not-allowed",
-                "Method Not Allowed",
-                req.prologue().method().text() + " is not allowed on " + path,
-                List.of());
+                res, ProblemType.METHOD_NOT_ALLOWED, req.prologue().method().text() + " is not allowed on " + path);
     }
 
     /** The database is down or its pool is exhausted: a 503 the client may retry, not a 500. */
@@ -322,13 +308,7 @@ public final class KilnServer implements AutoCloseable {
                 req.path().path(),
                 e.getMessage());
         res.header("Retry-After", "1");
-        Problems.send(
-                res,
-                503,
-                "database-unavailable",
-                "Service Unavailable",
-                "the database is unavailable; retry shortly",
-                List.of());
+        Problems.send(res, ProblemType.DATABASE_UNAVAILABLE, "the database is unavailable; retry shortly");
     }
 
     /** Helidon's own request errors (a malformed header, say) keep their status rather than becoming 500s. */
@@ -338,7 +318,10 @@ public final class KilnServer implements AutoCloseable {
             unexpected(req, res, e);
             return;
         }
-        Problems.send(res, status, "bad-request", e.status().reasonPhrase(), String.valueOf(e.getMessage()), List.of());
+        Problems.send(
+                res,
+                new ProblemException(
+                        ProblemType.BAD_REQUEST, status, String.valueOf(e.getMessage()), List.of(), Map.of()));
     }
 
     /** I/O failures while reading a body are the client's doing (an aborted upload): no 500, no error log. */
@@ -349,7 +332,7 @@ public final class KilnServer implements AutoCloseable {
                 req.path().path(),
                 e);
         if (!res.isSent()) {
-            Problems.send(res, 400, "bad-request", "Bad Request", "the request body could not be read", List.of());
+            Problems.send(res, ProblemType.BAD_REQUEST, "the request body could not be read");
         }
     }
 
@@ -361,12 +344,7 @@ public final class KilnServer implements AutoCloseable {
                 req.path().path(),
                 e);
         Problems.send(
-                res,
-                500,
-                "internal",
-                "Internal Server Error",
-                "an unexpected error occurred; quote the request id when reporting it",
-                List.of());
+                res, ProblemType.INTERNAL, "an unexpected error occurred; quote the request id when reporting it");
     }
 
     /** Paths are echoed in problem bodies; keep them short. */
@@ -382,11 +360,13 @@ public final class KilnServer implements AutoCloseable {
             io.helidon.http.ServerResponseHeaders headers,
             String message) {
         int code = status.code();
-        String slug = code == 413 ? "payload-too-large" : code >= 500 ? "internal" : "bad-request";
+        ProblemType problem = code == 413
+                ? ProblemType.PAYLOAD_TOO_LARGE
+                : code >= 500 ? ProblemType.INTERNAL : ProblemType.BAD_REQUEST;
         String detail = code == 413
                 ? "the request body exceeds the size cap (KILN_MAX_BODY_BYTES)"
                 : code >= 500 ? "an unexpected error occurred" : "the request could not be parsed as HTTP";
-        byte[] body = Problems.body(code, slug, status.reasonPhrase(), detail, List.of(), null);
+        byte[] body = Problems.body(code, problem, detail, List.of(), null);
         headers.set(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE);
         return DirectHandler.TransportResponse.builder()
                 .status(status)

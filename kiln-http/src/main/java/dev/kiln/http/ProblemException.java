@@ -10,27 +10,34 @@ import java.util.Map;
  */
 final class ProblemException extends RuntimeException {
     final int status;
-    final String type;
-    final String title;
+    final ProblemType type;
     final List<Violation> errors;
     final Map<String, String> headers;
 
-    ProblemException(
-            int status, String type, String title, String detail, List<Violation> errors, Map<String, String> headers) {
+    /** A problem sent with {@code status}, which {@code type} must allow. */
+    ProblemException(ProblemType type, int status, String detail, List<Violation> errors, Map<String, String> headers) {
         super(detail, null, false, false);
+        if (!type.allows(status)) {
+            throw new IllegalArgumentException(type + " is never sent with status " + status);
+        }
         this.status = status;
         this.type = type;
-        this.title = title;
         this.errors = List.copyOf(errors);
         this.headers = Map.copyOf(headers);
     }
 
-    static ProblemException of(int status, String type, String title, String detail) {
-        return new ProblemException(status, type, title, detail, List.of(), Map.of());
+    /** A problem with its type's status. */
+    ProblemException(ProblemType type, String detail, List<Violation> errors, Map<String, String> headers) {
+        this(type, type.status(), detail, errors, headers);
     }
 
+    static ProblemException of(ProblemType type, String detail) {
+        return new ProblemException(type, detail, List.of(), Map.of());
+    }
+
+    /** A {@link ProblemType#VALIDATION} problem: 400 for a body that is not JSON, 422 for JSON of the wrong shape. */
     static ProblemException invalid(int status, String detail, List<Violation> errors) {
-        return new ProblemException(status, "validation", "Invalid request", detail, errors, Map.of());
+        return new ProblemException(ProblemType.VALIDATION, status, detail, errors, Map.of());
     }
 
     String detail() {

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /** Writes RFC 9457 {@code application/problem+json} bodies. */
 final class Problems {
-    /** Problem {@code type} URIs live under this prefix; docs/api.md lists every slug. */
+    /** Problem {@code type} URIs live under this prefix; {@link ProblemType} lists every slug. */
     static final String TYPE_PREFIX = "urn:kiln:problem:";
 
     static final String MEDIA_TYPE = "application/problem+json";
@@ -21,10 +21,10 @@ final class Problems {
 
     private Problems() {}
 
-    static byte[] body(int status, String type, String title, String detail, List<Violation> errors, String requestId) {
+    static byte[] body(int status, ProblemType type, String detail, List<Violation> errors, String requestId) {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("type", TYPE_PREFIX + type);
-        node.put("title", title);
+        node.put("type", type.uri());
+        node.put("title", type.title());
         node.put("status", status);
         node.put("detail", detail);
         if (requestId != null) {
@@ -47,13 +47,14 @@ final class Problems {
         for (Map.Entry<String, String> h : p.headers.entrySet()) {
             res.header(h.getKey(), h.getValue());
         }
-        send(res, p.status, p.type, p.title, p.detail(), p.errors);
-    }
-
-    static void send(ServerResponse res, int status, String type, String title, String detail, List<Violation> errors) {
-        res.status(Status.create(status));
+        res.status(Status.create(p.status));
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         JsonResponses.send(
-                res, MEDIA_TYPE, body(status, type, title, detail, errors, RequestContext.currentRequestId()));
+                res, MEDIA_TYPE, body(p.status, p.type, p.detail(), p.errors, RequestContext.currentRequestId()));
+    }
+
+    /** Sends a problem of {@code type} with its status and no field errors. */
+    static void send(ServerResponse res, ProblemType type, String detail) {
+        send(res, ProblemException.of(type, detail));
     }
 }

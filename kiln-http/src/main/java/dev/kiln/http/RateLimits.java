@@ -50,9 +50,7 @@ final class RateLimits {
         Map<String, String> refused = new java.util.HashMap<>(headers);
         refused.put("Retry-After", Long.toString(Math.max(1, seconds(d.retryAfter()))));
         throw new ProblemException(
-                429,
-                "rate-limited",
-                "Too Many Requests",
+                ProblemType.RATE_LIMITED,
                 "over the rate limit of " + d.limit().limit() + " requests per "
                         + d.limit().window().toSeconds() + " s for this user; retry after the Retry-After seconds",
                 List.of(),

@@ -102,7 +102,7 @@ final class RenderHandler implements Handler {
         } catch (InterruptedException e) {
             ticket.cancel();
             Thread.currentThread().interrupt();
-            throw ProblemException.of(503, "shutting-down", "Service Unavailable", "the server is shutting down");
+            throw ProblemException.of(ProblemType.SHUTTING_DOWN, "the server is shutting down");
         }
         switch (outcome) {
             case Outcome.Completed<RenderOutput> c -> {
@@ -115,11 +115,7 @@ final class RenderHandler implements Handler {
             }
             case Outcome.TimedOut<RenderOutput> t -> throw timedOut(budget);
             case Outcome.Cancelled<RenderOutput> x ->
-                throw ProblemException.of(
-                        499,
-                        "client-closed",
-                        "Client Closed Request",
-                        "the client went away; the render was cancelled");
+                throw ProblemException.of(ProblemType.CLIENT_CLOSED, "the client went away; the render was cancelled");
             case Outcome.Failed<RenderOutput> f -> {
                 if (f.error() instanceof RenderCancelledException) {
                     throw timedOut(budget);
@@ -129,9 +125,7 @@ final class RenderHandler implements Handler {
                 }
                 LOG.error("render failed", f.error());
                 throw ProblemException.of(
-                        500,
-                        "render-failed",
-                        "Render Failed",
+                        ProblemType.RENDER_FAILED,
                         "the renderer failed on this document; quote the request id when reporting it");
             }
         }
@@ -139,9 +133,7 @@ final class RenderHandler implements Handler {
 
     private static ProblemException timedOut(Duration budget) {
         return ProblemException.of(
-                504,
-                "deadline-exceeded",
-                "Gateway Timeout",
+                ProblemType.DEADLINE_EXCEEDED,
                 "the render did not finish within its " + budget.toMillis() + " ms budget and was cancelled");
     }
 
@@ -163,9 +155,7 @@ final class RenderHandler implements Handler {
                         + config.maxTimeout().toMillis()
                         + " ms): submit it as a generation job (POST /v1/scenes/{id}/generations)";
         return ProblemException.of(
-                504,
-                "budget-too-small",
-                "Gateway Timeout",
+                ProblemType.BUDGET_TOO_SMALL,
                 "the budget is too small for this document: it is predicted to take about " + predictedMs
                         + " ms to render, more than this request's " + budget.toMillis() + " ms budget" + spentNote
                         + "; retrying cannot help: " + advice);
@@ -178,17 +168,13 @@ final class RenderHandler implements Handler {
         return switch (reason) {
             case QUEUE_FULL ->
                 new ProblemException(
-                        429,
-                        "overloaded",
-                        "Too Many Requests",
+                        ProblemType.OVERLOADED,
                         "the render queue is full; retry after " + seconds + " s",
                         List.of(),
                         headers);
             case DEADLINE ->
                 new ProblemException(
-                        429,
-                        "overloaded",
-                        "Too Many Requests",
+                        ProblemType.OVERLOADED,
                         "the predicted wait would overrun this request's budget; retry after " + seconds + " s",
                         List.of(),
                         headers);
@@ -196,9 +182,7 @@ final class RenderHandler implements Handler {
             case BUDGET_TOO_SMALL -> throw new IllegalStateException("budget_too_small is answered by budgetTooSmall");
             case DRAINING ->
                 new ProblemException(
-                        503,
-                        "draining",
-                        "Service Unavailable",
+                        ProblemType.DRAINING,
                         "this instance is shutting down; retry on another instance",
                         List.of(),
                         headers);
