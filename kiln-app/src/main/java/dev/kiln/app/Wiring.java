@@ -327,17 +327,32 @@ final class Wiring implements AutoCloseable {
      */
     static final Duration STOP_RESERVE = Duration.ofSeconds(2);
 
-    /** Drains the server, then closes the pool, pause detector and database, within the drain timeout. */
+    /** Drains the server and the workers, then closes the pool, pause detector and database, within the drain timeout. */
     boolean drainAndClose() {
         return drainAndClose(config.http().drainTimeout());
     }
 
-    /** Drains and closes within {@code budget}: one wait for in-flight work, not one per component. */
+    /** Drains and closes by one deadline {@code budget} from now: one wait for in-flight work, not one per component. */
     boolean drainAndClose(Duration budget) {
-        Duration reserve = STOP_RESERVE.compareTo(budget.dividedBy(4)) < 0 ? STOP_RESERVE : budget.dividedBy(4);
-        boolean drained =
-                server.drainAndStop(budget.minus(reserve).minus(worker == null ? Duration.ZERO : workerDrain(budget)));
-        // Stop claiming, let running jobs finish or release them back to the queue, then stop maintenance.
+        return drainAndClose(new ShutdownDeadline(Ticker.SYSTEM, budget));
+    }
+
+    /**
+     * Drains and closes by {@code deadline}. The generation workers drain (up to their share of the budget, fixed at
+     * start: {@link #workerDrain}) while the server waits for in-flight renders, so the two waits overlap instead of
+     * adding up; every later phase waits only what is left before the deadline, less the stop reserve.
+     */
+    boolean drainAndClose(ShutdownDeadline deadline) {
+        Duration reserve = stopReserve(deadline.budget());
+        // Jobs are not HTTP requests: their drain need not wait for the server's. The queue itself closes only after
+        // the server has stopped, since a request still in flight may submit a job.
+        Thread workerDrain = worker == null
+                ? null
+                : Thread.ofPlatform().name("kiln-worker-drain").daemon(true).start(worker::close);
+        boolean drained = server.drainAndStop(deadline.remaining(reserve));
+        if (workerDrain != null) {
+            drained &= joinBy(workerDrain, deadline.remaining(reserve));
+        }
         if (reconciler != null) {
             reconciler.close();
         }
@@ -353,6 +368,21 @@ final class Wiring implements AutoCloseable {
         metrics.close();
         database.close();
         return drained;
+    }
+
+    /** The stop reserve for a shutdown budget: {@link #STOP_RESERVE}, or a quarter of a budget under 8 s. */
+    static Duration stopReserve(Duration budget) {
+        return STOP_RESERVE.compareTo(budget.dividedBy(4)) < 0 ? STOP_RESERVE : budget.dividedBy(4);
+    }
+
+    /** Waits up to {@code wait} for {@code t} to end; false if it is still running (or this thread is interrupted). */
+    private static boolean joinBy(Thread t, Duration wait) {
+        try {
+            return t.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override
