@@ -1,5 +1,6 @@
 package dev.kiln.app;
 
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.kiln.cache.ReadCache;
 import dev.kiln.cache.Redis;
 import dev.kiln.cache.ratelimit.RateLimitPolicy;
@@ -101,12 +102,8 @@ final class Wiring implements AutoCloseable {
             metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
             metrics.gauge(MetricNames.RENDER_ABANDONED, () -> pool.snapshot().abandoned());
             metrics.gauge(MetricNames.RENDER_WEDGED, () -> pool.snapshot().wedged());
-            metrics.gauge(MetricNames.DB_POOL_ACTIVE, () -> database.poolStats().active());
-            metrics.gauge(MetricNames.DB_POOL_IDLE, () -> database.poolStats().idle());
-            metrics.gauge(
-                    MetricNames.DB_POOL_PENDING, () -> database.poolStats().pending());
-            metrics.gauge(MetricNames.DB_POOL_TOTAL, () -> database.poolStats().total());
-            metrics.gauge(MetricNames.DB_POOL_MAX, () -> database.poolStats().max());
+            // HikariCP's own Micrometer tracker: connection counts, acquire/usage/creation timers, timeouts.
+            database.trackMetrics(new MicrometerMetricsTrackerFactory(metrics.registry()));
             DataSource ds = database.dataSource();
             QueueSchema.migrate(ds);
             QueueMetrics queueMetrics = new QueueMetrics(metrics);

@@ -3,6 +3,7 @@ package dev.kiln.platform;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +68,15 @@ public final class Database implements AutoCloseable {
         return config;
     }
 
-    /** A snapshot of the pool's connection counts, for gauges and readiness. */
+    /**
+     * Records the pool's metrics through {@code factory}, HikariCP's own tracker (its Micrometer one in Kiln:
+     * {@code hikaricp.connections.*}, tagged {@code pool=kiln}). Once per database; HikariCP refuses a second.
+     */
+    public void trackMetrics(MetricsTrackerFactory factory) {
+        dataSource.setMetricsTrackerFactory(factory);
+    }
+
+    /** A snapshot of the pool's connection counts, for tests and diagnosis. */
     public PoolStats poolStats() {
         HikariPoolMXBean bean = dataSource.getHikariPoolMXBean();
         if (bean == null) {
