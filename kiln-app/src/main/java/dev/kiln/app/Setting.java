@@ -41,9 +41,9 @@ enum Setting {
             Type.DURATION,
             HttpConfig.DEFAULT_DRAIN_TIMEOUT,
             null,
-            "longest a shutdown (SIGTERM) takes in all: one deadline shared by the wait for in-flight renders, the"
-                    + " generation workers' wait for their jobs (at most a quarter of it, 10 s at most; unfinished jobs"
-                    + " go back to the queue) and the stop; a render still running at the deadline is abandoned"),
+            "longest a shutdown (SIGTERM) takes in all: one deadline for the wait for in-flight renders, the"
+                    + " generation workers' wait for their jobs (at the same time; a quarter of it, at most 10 s) and"
+                    + " the stop; see [Shutdown](#shutdown)"),
     KILN_RENDER_WORKERS(
             Type.INTEGER,
             null,
