@@ -116,6 +116,19 @@ class KilnConfigTest {
     }
 
     @Test
+    void theNamesOtherModulesPutInTheirMessagesAreSettingsOfTheTable() {
+        for (String name : java.util.List.of(
+                dev.kiln.platform.DatabaseConfig.ENV_HOST,
+                dev.kiln.platform.DatabaseConfig.ENV_PORT,
+                dev.kiln.platform.DatabaseConfig.ENV_NAME,
+                dev.kiln.platform.DatabaseConfig.ENV_USER,
+                dev.kiln.platform.DatabaseConfig.ENV_PASSWORD,
+                dev.kiln.platform.DatabaseConfig.ENV_POOL_SIZE)) {
+            assertThat(Setting.isKnown(name)).as(name).isTrue();
+        }
+    }
+
+    @Test
     void theDefaultsComeFromTheTable() {
         KilnConfig c = KilnConfig.from(new Settings(Map.of()));
         assertThat(c.http().drainTimeout()).isEqualTo(Setting.KILN_DRAIN_TIMEOUT.defaultValue(Duration.class));
