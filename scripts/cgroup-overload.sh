@@ -72,40 +72,7 @@ echo "capacity $CAP/s -> offering $RATE/s for ${OVER_SECS}s"
 bench --rate "$RATE" --duration "${OVER_SECS}s" --timeout-ms 15000 --out "$OUT/overload" | tee "$OUT/overload.md"
 
 echo "== burst: 120 simultaneous renders of a 60 KB SVG, one connection each"
-python3 - "$PORT" "$KEY" "$OUT/burst.json" <<'PY'
-import http.client, json, sys, threading
-port, key, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-shapes = []
-i = 0
-while sum(len(s) for s in shapes) < 60_000:
-    shapes.append(f"<circle cx='{(i * 37) % 1200}' cy='{(i * 53) % 630}' r='{40 + i % 90}' fill='url(#g)' "
-                  f"fill-opacity='0.35' filter='url(#b)'/>")
-    i += 1
-svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='1200' height='630'><defs><linearGradient id='g'>"
-       "<stop offset='0' stop-color='#1d2b64'/><stop offset='1' stop-color='#f8cdda'/></linearGradient>"
-       "<filter id='b'><feGaussianBlur stdDeviation='3'/></filter></defs>" + "".join(shapes) + "</svg>")
-body = json.dumps({"document": {"type": "svg", "svg": svg}, "output": {"format": "png"}}).encode()
-gate = threading.Barrier(120)
-results = []
-def one():
-    gate.wait()
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        c.request("POST", "/v1/renders", body=body, headers={"Authorization": "Bearer " + key,
-                  "Content-Type": "application/json", "Connection": "close"})
-        results.append(str(c.getresponse().status))
-    except Exception as e:
-        results.append("no answer: " + type(e).__name__)
-    finally:
-        c.close()
-threads = [threading.Thread(target=one) for _ in range(120)]
-for t in threads: t.start()
-for t in threads: t.join()
-tally = {}
-for r in results: tally[r] = tally.get(r, 0) + 1
-json.dump({"body_bytes": len(body), "tally": tally}, open(out, "w"))
-print(f"burst ({len(body)} byte bodies): {tally}")
-PY
+python3 "$ROOT/scripts/burst.py" "$PORT" "$KEY" 120 "$OUT/burst.json"
 sleep 1
 kill "$SAMPLER" 2>/dev/null || true
 

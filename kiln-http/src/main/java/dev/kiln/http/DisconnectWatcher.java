@@ -1,14 +1,19 @@
 package dev.kiln.http;
 
+import dev.kiln.http.ConnectionProbe.Connection;
+import dev.kiln.http.ConnectionProbe.Seen;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,39 +21,110 @@ import org.slf4j.LoggerFactory;
  * Notices clients that hang up while their render waits, so their work is cancelled instead of done.
  *
  * <p>Why this exists: Helidon's blocking handlers get no callback when the peer closes, and reading the
- * socket to find out would consume pipelined bytes. The kernel already knows: a connection whose client
- * sent FIN sits in {@code CLOSE_WAIT}, and one reset by the client is gone from the table (after
- * {@link #MISSES_BEFORE_GONE} scans). Connections are keyed by local and remote port only: two clients
- * from different addresses on the same remote port can mask each other, which can only delay a
- * cancellation, never cause a wrong one. One daemon
- * thread reads {@code /proc/net/tcp{,6}} every {@link #POLL_INTERVAL}, and only while some request is
- * waiting, so an idle server pays nothing. On systems without {@code /proc/net/tcp} the watcher is off and
- * abandoned work simply runs to its deadline.
+ * socket to find out would consume pipelined bytes. The kernel already knows: a connection whose client sent
+ * FIN sits in {@code CLOSE_WAIT}, and one reset by the client is gone. One daemon thread asks a
+ * {@link ConnectionProbe} about the waiting requests' connections, and only while some request is waiting,
+ * so an idle server pays nothing.
+ *
+ * <p><b>The cost is bounded.</b> After each check the thread waits {@link #POLL_INTERVAL} or
+ * {@link #COST_FACTOR} times as long as the check took, whichever is longer, so the watcher never takes more
+ * than 1/({@code COST_FACTOR}+1) of one core, however many connections are open. With {@link SockDiagProbe}
+ * a check costs about 10 µs per waiting request, and the bound never bites; with {@link ProcNetTcpProbe} it
+ * does under overload, and cancellations then arrive later.
  */
 final class DisconnectWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectWatcher.class);
 
-    /** How often the TCP table is read while requests wait. */
+    /** How often waiting requests' connections are checked when checks are cheap. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
-    private static final String CLOSE_WAIT = "08";
-    private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
+    /** The wait after a check is at least this many times the check's own duration. */
+    static final int COST_FACTOR = 19;
 
-    private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
-    private final boolean enabled;
+    /** Null until the thread has chosen one: linking the native calls can take a second on a busy host. */
+    private volatile ConnectionProbe probe;
+
+    private final LongSupplier nanoTime;
+    private final Map<Connection, Watch> watches = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    DisconnectWatcher() {
-        this.enabled = Files.isReadable(TABLES.getFirst());
-        if (!enabled) {
-            LOG.warn("/proc/net/tcp is not readable: client disconnects will not cancel queued renders");
-        }
+    /** True while the thread parks because nothing is watched; only then does {@link #watch} wake it. */
+    private volatile boolean idle;
+
+    DisconnectWatcher(ConnectionProbe probe, LongSupplier nanoTime) {
+        this.probe = probe;
+        this.nanoTime = nanoTime;
         this.thread =
                 Thread.ofPlatform().daemon().name("kiln-disconnect-watcher").unstarted(this::loop);
-        if (enabled) {
+    }
+
+    /** Starts the checking thread; tests drive {@link #checkOnce()} themselves instead. */
+    DisconnectWatcher start() {
+        if (probe != ConnectionProbe.NONE) {
             thread.start();
         }
+        return this;
+    }
+
+    /**
+     * A started watcher on the best probe this host offers: netlink, then the TCP table, then none. The
+     * choice is made on the watcher's thread, so it costs the server's start nothing.
+     */
+    static DisconnectWatcher forThisHost() {
+        return new DisconnectWatcher(null, System::nanoTime).start();
+    }
+
+    private static ConnectionProbe chooseAndLog() {
+        ConnectionProbe chosen = bestProbe();
+        if (chosen == ConnectionProbe.NONE) {
+            LOG.warn("no way to see client disconnects on this host: abandoned renders run to their deadline");
+        } else {
+            LOG.info("client disconnects are seen through {}", chosen.name());
+        }
+        return chosen;
+    }
+
+    /**
+     * The best probe this host offers, unless the system property {@value #PROBE_PROPERTY} names one
+     * ({@code sock_diag}, {@code proc} or {@code none}): a knob for benchmarks and odd kernels.
+     */
+    static ConnectionProbe bestProbe() {
+        String wanted = System.getProperty(PROBE_PROPERTY, "auto");
+        if (wanted.equals("none")) {
+            return ConnectionProbe.NONE;
+        }
+        if (!wanted.equals("proc")) {
+            Optional<SockDiagProbe> diag = SockDiagProbe.open();
+            if (diag.isPresent() && seesALiveConnection(diag.get())) {
+                return diag.get();
+            }
+            diag.ifPresent(SockDiagProbe::close);
+        }
+        return ProcNetTcpProbe.open().orElse(ConnectionProbe.NONE);
+    }
+
+    static final String PROBE_PROPERTY = "kiln.disconnect-probe";
+
+    /** A self-test: the probe must find a loopback connection this method holds open. */
+    static boolean seesALiveConnection(ConnectionProbe probe) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 1, loopback);
+                Socket client = new Socket(loopback, server.getLocalPort());
+                Socket accepted = server.accept()) {
+            Connection c = new Connection((InetSocketAddress) accepted.getLocalSocketAddress(), (InetSocketAddress)
+                    accepted.getRemoteSocketAddress());
+            return probe.check(List.of(c)).get(c) == Seen.OPEN;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("the {} self-test failed", probe.name(), e);
+            return false;
+        }
+    }
+
+    /** The probe in use, or "choosing". */
+    String probeName() {
+        ConnectionProbe p = probe;
+        return p == null ? "choosing" : p.name();
     }
 
     /** A registration; close it when the request finishes. */
@@ -58,30 +134,25 @@ final class DisconnectWatcher implements AutoCloseable {
     }
 
     /**
-     * Calls {@code onDisconnect} once if the connection {@code localPort ↔ remotePort} is closed by the
-     * client before the registration is closed.
+     * Calls {@code onDisconnect} once if the connection {@code local ↔ remote} is closed by the client
+     * before the registration is closed.
      */
-    Registration watch(int localPort, int remotePort, Runnable onDisconnect) {
-        if (!enabled) {
+    Registration watch(InetSocketAddress local, InetSocketAddress remote, Runnable onDisconnect) {
+        if (probe == ConnectionProbe.NONE) {
             return () -> {};
         }
-        long key = ((long) localPort << 16) | (remotePort & 0xffff);
+        Connection key = new Connection(local, remote);
         Watch watch = new Watch(onDisconnect);
         watches.put(key, watch);
-        LockSupport.unpark(thread);
+        if (idle) {
+            LockSupport.unpark(thread); // only an idle watcher is woken: a busy one keeps its pace
+        }
         return () -> watches.remove(key, watch);
     }
 
-    /**
-     * How many consecutive scans must miss a connection before it counts as gone. The kernel serves the
-     * table in chunks without a consistent snapshot, so one scan can skip a live row while others churn;
-     * {@code CLOSE_WAIT} is definite and acts at once.
-     */
-    static final int MISSES_BEFORE_GONE = 2;
-
     private static final class Watch {
         final Runnable onDisconnect;
-        int misses;
+        int absences;
 
         Watch(Runnable onDisconnect) {
             this.onDisconnect = onDisconnect;
@@ -89,119 +160,70 @@ final class DisconnectWatcher implements AutoCloseable {
     }
 
     private void loop() {
+        if (probe == null) {
+            probe = chooseAndLog();
+            if (probe == ConnectionProbe.NONE) {
+                watches.clear();
+                return;
+            }
+        }
         while (!closed) {
             if (watches.isEmpty()) {
-                LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                idle = true;
+                if (watches.isEmpty()) { // a watch() between the two reads saw idle and unparks us
+                    LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+                }
+                idle = false;
                 continue;
             }
-            try {
-                Map<Long, String> states = readStates(watches.keySet());
-                for (Map.Entry<Long, Watch> e : watches.entrySet()) {
-                    String state = states.get(e.getKey());
-                    Watch w = e.getValue();
-                    // Only this thread reads or writes misses.
-                    w.misses = state == null ? w.misses + 1 : 0;
-                    boolean gone = CLOSE_WAIT.equals(state) || w.misses >= MISSES_BEFORE_GONE;
-                    if (gone && watches.remove(e.getKey(), w)) {
-                        w.onDisconnect.run();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("reading the TCP table failed", e);
+            long took = checkOnce();
+            long wakeAt = nanoTime.getAsLong() + pauseAfter(took);
+            for (long left = pauseAfter(took); left > 0 && !closed; left = wakeAt - nanoTime.getAsLong()) {
+                LockSupport.parkNanos(left); // parks can end early; the pause holds regardless
             }
-            LockSupport.parkNanos(POLL_INTERVAL.toNanos());
         }
+        probe.close();
     }
 
-    /**
-     * Maps (localPort, remotePort) to the hex TCP state of the watched connections. Under overload the table
-     * holds thousands of client connections, so it is scanned as bytes and only watched keys are kept.
-     */
-    static Map<Long, String> readStates(java.util.Set<Long> watched) throws IOException {
-        Map<Long, String> states = new HashMap<>();
-        for (Path table : TABLES) {
-            if (Files.isReadable(table)) {
-                parseTable(Files.readAllBytes(table), watched, states);
-            }
-        }
-        return states;
+    /** The wait after a check that took {@code checkNanos}. */
+    static long pauseAfter(long checkNanos) {
+        return Math.max(POLL_INTERVAL.toNanos(), COST_FACTOR * checkNanos);
     }
 
-    /**
-     * Parses {@code /proc/net/tcp} rows: {@code sl local_address rem_address st ...}, addresses as
-     * {@code HEXIP:HEXPORT}. The header row has no hex port and is skipped by the same rules.
-     */
-    static void parseTable(byte[] text, java.util.Set<Long> watched, Map<Long, String> states) {
-        int i = 0;
-        int n = text.length;
-        while (i < n) {
-            int lineEnd = i;
-            while (lineEnd < n && text[lineEnd] != '\n') {
-                lineEnd++;
-            }
-            // Fields 1 and 2 (0-based) are the addresses, field 3 the state.
-            int field = 0;
-            int localPort = -1;
-            int remotePort = -1;
-            String state = null;
-            int p = i;
-            while (p < lineEnd && field <= 3) {
-                while (p < lineEnd && text[p] == ' ') {
-                    p++;
-                }
-                int start = p;
-                while (p < lineEnd && text[p] != ' ') {
-                    p++;
-                }
-                if (start == p) {
-                    break;
-                }
-                if (field == 1) {
-                    localPort = hexPort(text, start, p);
-                } else if (field == 2) {
-                    remotePort = hexPort(text, start, p);
-                } else if (field == 3) {
-                    state = new String(text, start, p - start, java.nio.charset.StandardCharsets.US_ASCII);
-                }
-                field++;
-            }
-            if (localPort >= 0 && remotePort >= 0 && state != null) {
-                long key = ((long) localPort << 16) | remotePort;
-                if (watched.contains(key)) {
-                    // A live connection wins over a stale CLOSE_WAIT entry that reused the same ports.
-                    states.merge(key, state, (a, b) -> a.equals(CLOSE_WAIT) ? b : a);
-                }
-            }
-            i = lineEnd + 1;
+    /** One check of every watched connection; returns how long it took, in nanoseconds. */
+    long checkOnce() {
+        ConnectionProbe probe = this.probe;
+        if (probe == null) {
+            return 0;
         }
-    }
-
-    /** The port after the last ':' of {@code HEXIP:HEXPORT}, or -1. */
-    private static int hexPort(byte[] text, int start, int end) {
-        int colon = -1;
-        for (int k = end - 1; k >= start; k--) {
-            if (text[k] == ':') {
-                colon = k;
-                break;
+        long start = nanoTime.getAsLong();
+        try {
+            Map<Connection, Seen> seen = probe.check(List.copyOf(watches.keySet()));
+            for (Map.Entry<Connection, Seen> e : seen.entrySet()) {
+                Watch w = watches.get(e.getKey());
+                if (w == null) {
+                    continue;
+                }
+                // Only this thread reads or writes absences.
+                w.absences = e.getValue() == Seen.ABSENT ? w.absences + 1 : 0;
+                boolean gone = e.getValue() == Seen.HUNG_UP || w.absences >= probe.absencesBeforeGone();
+                if (gone && watches.remove(e.getKey(), w)) {
+                    w.onDisconnect.run();
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("checking connections through {} failed", probe.name(), e);
         }
-        if (colon < 0 || colon == end - 1 || end - colon - 1 > 4) {
-            return -1;
-        }
-        int port = 0;
-        for (int k = colon + 1; k < end; k++) {
-            int d = Character.digit(text[k], 16);
-            if (d < 0) {
-                return -1;
-            }
-            port = port * 16 + d;
-        }
-        return port;
+        return nanoTime.getAsLong() - start;
     }
 
     @Override
     public void close() {
         closed = true;
         LockSupport.unpark(thread);
+        ConnectionProbe p = probe;
+        if (p != null && (p == ConnectionProbe.NONE || !thread.isAlive())) {
+            p.close(); // otherwise the thread closes it on its way out; closing twice is harmless
+        }
     }
 }

@@ -57,7 +57,7 @@ public final class KilnServer implements AutoCloseable {
             LiveAndUploads extras) {
         this.config = config;
         this.pool = pool;
-        this.disconnects = new DisconnectWatcher();
+        this.disconnects = DisconnectWatcher.forThisHost();
         JsonBodies bodies = new JsonBodies(config);
         RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);

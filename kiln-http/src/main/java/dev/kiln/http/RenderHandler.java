@@ -13,10 +13,12 @@ import dev.kiln.renderpool.RejectReason;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.renderpool.Ticket;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +96,15 @@ final class RenderHandler implements Handler {
         }
     }
 
+    /** The socket address of one end of the request's connection. */
+    private static InetSocketAddress peer(PeerInfo end) {
+        return end.address() instanceof InetSocketAddress a ? a : new InetSocketAddress(end.host(), end.port());
+    }
+
     private void await(ServerRequest req, ServerResponse res, Ticket<RenderOutput> ticket, Duration budget) {
         Outcome<RenderOutput> outcome;
         try (DisconnectWatcher.Registration ignored =
-                disconnects.watch(req.localPeer().port(), req.remotePeer().port(), ticket::cancel)) {
+                disconnects.watch(peer(req.localPeer()), peer(req.remotePeer()), ticket::cancel)) {
             outcome = ticket.await();
         } catch (InterruptedException e) {
             ticket.cancel();
