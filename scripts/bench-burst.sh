@@ -4,12 +4,13 @@
 # started for the run and against the Node pooled peer (../shared/peers/node-render, PEER_MODE=pool) in the same run.
 # The first burst meets a server that has just turned ready, as a replica added by an autoscaler does. Between bursts
 # the script waits until a small render succeeds again, so every burst meets an idle server.
-# Usage: scripts/bench-burst.sh ; BURSTS=5 TARGETS="kiln peer" KILN_JAVA_OPTS=... to change.
+# Targets: kiln (no AOT cache), kiln-aot (with the cache `./kiln aot` trains; run that first) and peer.
+# Usage: scripts/bench-burst.sh ; BURSTS=5 TARGETS="kiln kiln-aot peer" to change.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
 BURSTS="${BURSTS:-5}"
-TARGETS="${TARGETS:-kiln peer}"
+TARGETS="${TARGETS:-kiln kiln-aot peer}"
 PORT="${BENCH_PORT:-18095}"
 OUT="$ROOT/bench-results/burst-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -33,10 +34,12 @@ wait_idle() { # until a small render gets its 200: the burst's accepted renders 
 
 "$ROOT/kiln" build >/dev/null
 for target in $TARGETS; do
-  if [ "$target" = kiln ]; then
-    export KILN_HOME="$OUT/home" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kiln_bench}" \
+  if [ "$target" = kiln ] || [ "$target" = kiln-aot ]; then
+    # kiln: without the ahead-of-time cache; kiln-aot: with the one `./kiln aot` trained
+    if [ "$target" = kiln ]; then export KILN_AOT=off; else export KILN_AOT=auto; fi
+    export KILN_HOME="$OUT/home-$target" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kiln_bench}" \
       KILN_RENDER_WORKERS=2 KILN_RENDER_QUEUE=8 KILN_RATE_LIMIT=0
-    "$ROOT/kiln" up > "$OUT/server-kiln.log" 2>&1 &
+    "$ROOT/kiln" up > "$OUT/server-$target.log" 2>&1 &
     SERVER=$!
     wait_ready "$KILN_HOME/api-key"
     KEY=$(cat "$KILN_HOME/api-key")
