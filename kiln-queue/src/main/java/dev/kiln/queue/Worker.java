@@ -380,33 +380,48 @@ public final class Worker implements AutoCloseable {
             }
             applied = Report.store(c, reports, now);
         } catch (SQLException e) {
-            warnNotStored(reports, e);
+            log.warn(
+                    "Worker {}: could not store {} outcomes ({}); the rescuer will return the jobs",
+                    config.name(),
+                    reports.size(),
+                    e.toString());
             return false;
         }
         account(reports, applied, now);
         return true;
     }
 
-    /** Stores completions on the flusher's own connection and tells the listener what they did. */
-    private boolean storeCompletions(List<Report> reports, Instant now) {
-        List<Report.Applied> applied;
+    /**
+     * Stores the completions of {@code batch} (in id order) on the flusher's own connection and tells the listener;
+     * false when the statement failed.
+     */
+    private boolean storeCompletions(List<RunningJob> batch, Instant now) {
+        int n = batch.size();
+        long[] ids = new long[n];
+        long[] tokens = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = batch.get(i).id();
+            tokens[i] = batch.get(i).token();
+        }
+        int applied;
         try {
-            applied = Report.store(completeConnection.get(), reports, now);
+            applied = Report.complete(completeConnection.get(), ids, tokens, identity, now);
         } catch (SQLException | RuntimeException e) {
             completeConnection.release();
-            warnNotStored(reports, e);
+            log.warn(
+                    "Worker {}: could not store {} completions ({}); the rescuer will return the jobs",
+                    config.name(),
+                    n,
+                    e.toString());
             return false;
         }
-        account(reports, applied, now);
+        if (applied > 0) {
+            queue.listener().completed(applied);
+        }
+        if (applied < n) {
+            queue.listener().staleReports(n - applied);
+        }
         return true;
-    }
-
-    private void warnNotStored(List<Report> reports, Exception e) {
-        log.warn(
-                "Worker {}: could not store {} outcomes ({}); the rescuer will return the jobs",
-                config.name(),
-                reports.size(),
-                e.toString());
     }
 
     private void account(List<Report> reports, List<Report.Applied> applied, Instant now) {
@@ -484,13 +499,9 @@ public final class Worker implements AutoCloseable {
 
     private void flush(List<RunningJob> batch) {
         batch.sort(Comparator.comparingLong(RunningJob::id));
-        List<Report> reports = new ArrayList<>(batch.size());
-        for (RunningJob j : batch) {
-            reports.add(Report.completed(j.claim));
-        }
         Duration pause = FLUSH_RETRY_PAUSE;
         for (int attempt = 1; attempt <= FLUSH_ATTEMPTS; attempt++) {
-            if (storeCompletions(reports, now())) {
+            if (storeCompletions(batch, now())) {
                 break;
             }
             if (attempt < FLUSH_ATTEMPTS) {
