@@ -99,6 +99,23 @@ record Report(
         }
     }
 
+    /**
+     * Stores completions of jobs held by {@code worker} in one statement ({@link Sql#COMPLETE}); {@code ids} in
+     * ascending order with their {@code tokens}. Returns how many were still held and are now completed.
+     */
+    static int complete(Connection c, long[] ids, long[] tokens, String worker, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE)) {
+            ps.setArray(1, Jdbc.bigints(c, ids));
+            ps.setArray(2, Jdbc.bigints(c, tokens));
+            ps.setObject(3, Jdbc.ts(now));
+            ps.setString(4, worker);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static String clip(String message) {
         if (message == null) {
             return null;

@@ -151,6 +151,16 @@ final class Sql {
     static final String CLAIM_SESSION_RESET = "RESET plan_cache_mode; RESET synchronous_commit";
 
     /**
+     * The completion flusher's session settings: a generic plan for {@link #REPORT}, whose custom planning took about
+     * 0.45 ms of a 1.3 ms completion of 50 jobs here (EXPLAIN ANALYZE of the prepared statement: 0.04–0.11 ms
+     * generic), with the same nested loop over the primary key. Completions still commit synchronously.
+     */
+    static final String COMPLETE_SESSION_SETTINGS = "SET plan_cache_mode = force_generic_plan";
+
+    /** Undoes {@link #COMPLETE_SESSION_SETTINGS}. */
+    static final String COMPLETE_SESSION_RESET = "RESET plan_cache_mode";
+
+    /**
      * The shared tail of every statement that finishes jobs: given {@code done(id, tenant, state)}, raise each
      * tenant's {@code finished} counter by its jobs that reached a finished state, in tenant order so two such
      * statements never deadlock. Only finishing statements write these rows: an enqueue in an open transaction never
@@ -206,6 +216,25 @@ final class Sql {
             ),
             %s
             SELECT id, state, kind, attempt FROM done
+            """.formatted(COUNT_FINISHED);
+
+    /**
+     * The worker's batched completions: the {@link #REPORT} of handlers that returned, narrowed to what a completion
+     * changes, so the client encodes two arrays instead of nine and the server evaluates no per-row CASE. Parameters:
+     * ids, tokens (bigint[], in id order), now, worker. Fenced like every report; returns how many were applied.
+     */
+    static final String COMPLETE = """
+            WITH r AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS r(id, token)),
+            n AS (SELECT ?::timestamptz AS now, ?::text AS worker),
+            done AS (
+                UPDATE kiln_queue_jobs j
+                   SET state = 'completed', lease_until = NULL, progress = 100, finished_at = n.now
+                  FROM r, n
+                 WHERE j.id = r.id AND j.token = r.token AND j.worker = n.worker AND j.state = 'running'
+                RETURNING j.tenant, j.state
+            ),
+            %s
+            SELECT count(*) FROM done
             """.formatted(COUNT_FINISHED);
 
     /**

@@ -51,10 +51,10 @@ public final class Worker implements AutoCloseable {
      */
     static final Duration CLAIM_GATHER = Duration.ofMillis(1);
     /**
-     * How long the claim loop keeps its own connection: after this it goes back to the pool at the next claim and a
-     * fresh one is borrowed, so the pool can still retire connections by age.
+     * How long the claim loop and the completion flusher keep their own connections: after this one goes back to the
+     * pool at its next use and a fresh one is borrowed, so the pool can still retire connections by age.
      */
-    static final Duration CLAIM_CONNECTION_AGE = Duration.ofMinutes(5);
+    static final Duration HELD_CONNECTION_AGE = Duration.ofMinutes(5);
     /** Attempts to store a batch of completions before leaving the jobs to the rescuer. */
     static final int FLUSH_ATTEMPTS = 5;
     /** First pause between those attempts; doubles each time. */
@@ -90,9 +90,13 @@ public final class Worker implements AutoCloseable {
     private final Thread completer;
     private volatile boolean claiming = true;
     /** The claim loop's own connection (only that thread touches it), with {@link Sql#CLAIM_SESSION_SETTINGS}. */
-    private Connection claimConnection;
+    private final HeldConnection claimConnection;
+    /**
+     * The completion flusher's connection, with {@link Sql#COMPLETE_SESSION_SETTINGS}: held while completions keep
+     * coming, given back once none came for {@link #FLUSH_IDLE}.
+     */
+    private final HeldConnection completeConnection;
 
-    private long claimConnectionSince;
     private volatile boolean completing = true;
 
     Worker(
@@ -114,6 +118,10 @@ public final class Worker implements AutoCloseable {
         String name = config.name();
         this.identity =
                 name + "#" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        this.claimConnection = new HeldConnection(
+                queue.dataSource(), Sql.CLAIM_SESSION_SETTINGS, Sql.CLAIM_SESSION_RESET, HELD_CONNECTION_AGE);
+        this.completeConnection = new HeldConnection(
+                queue.dataSource(), Sql.COMPLETE_SESSION_SETTINGS, Sql.COMPLETE_SESSION_RESET, HELD_CONNECTION_AGE);
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("kiln-queue-heartbeat-" + name)
                 .daemon(true)
@@ -157,7 +165,7 @@ public final class Worker implements AutoCloseable {
         try {
             claimUntilStopped();
         } finally {
-            releaseClaimConnection();
+            claimConnection.release();
         }
     }
 
@@ -204,51 +212,11 @@ public final class Worker implements AutoCloseable {
      * gives the connection back (a broken one is then dropped by the pool) and the next one borrows another.
      */
     private List<Claimed> claim(int n) throws SQLException {
-        Connection c = claimConnection();
         try {
-            return claimStatement(c, now(), kinds, n, queueConfig.lease(), identity);
+            return claimStatement(claimConnection.get(), now(), kinds, n, queueConfig.lease(), identity);
         } catch (SQLException | RuntimeException e) {
-            releaseClaimConnection();
+            claimConnection.release();
             throw e;
-        }
-    }
-
-    private Connection claimConnection() throws SQLException {
-        if (claimConnection != null && System.nanoTime() - claimConnectionSince > CLAIM_CONNECTION_AGE.toNanos()) {
-            releaseClaimConnection();
-        }
-        if (claimConnection == null) {
-            Connection c = dataSource().getConnection();
-            try {
-                c.setAutoCommit(true);
-                try (Statement s = c.createStatement()) {
-                    s.execute(Sql.CLAIM_SESSION_SETTINGS);
-                }
-            } catch (SQLException | RuntimeException e) {
-                c.close();
-                throw e;
-            }
-            claimConnection = c;
-            claimConnectionSince = System.nanoTime();
-        }
-        return claimConnection;
-    }
-
-    private void releaseClaimConnection() {
-        Connection c = claimConnection;
-        claimConnection = null;
-        if (c == null) {
-            return;
-        }
-        try (c) {
-            try (Statement s = c.createStatement()) {
-                s.execute(Sql.CLAIM_SESSION_RESET);
-            } catch (SQLException e) {
-                // Never hand the pool a connection that may still commit asynchronously: close it for good.
-                c.abort(Runnable::run);
-            }
-        } catch (SQLException e) {
-            // Closing or aborting a broken connection; the pool drops it either way.
         }
     }
 
@@ -403,7 +371,7 @@ public final class Worker implements AutoCloseable {
         return false;
     }
 
-    /** Stores outcomes and tells the listener what they did. */
+    /** Stores outcomes on a pooled connection and tells the listener what they did. */
     private boolean store(List<Report> reports, Instant now) {
         List<Report.Applied> applied;
         try (Connection c = dataSource().getConnection()) {
@@ -419,6 +387,44 @@ public final class Worker implements AutoCloseable {
                     e.toString());
             return false;
         }
+        account(reports, applied, now);
+        return true;
+    }
+
+    /**
+     * Stores the completions of {@code batch} (in id order) on the flusher's own connection and tells the listener;
+     * false when the statement failed.
+     */
+    private boolean storeCompletions(List<RunningJob> batch, Instant now) {
+        int n = batch.size();
+        long[] ids = new long[n];
+        long[] tokens = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = batch.get(i).id();
+            tokens[i] = batch.get(i).token();
+        }
+        int applied;
+        try {
+            applied = Report.complete(completeConnection.get(), ids, tokens, identity, now);
+        } catch (SQLException | RuntimeException e) {
+            completeConnection.release();
+            log.warn(
+                    "Worker {}: could not store {} completions ({}); the rescuer will return the jobs",
+                    config.name(),
+                    n,
+                    e.toString());
+            return false;
+        }
+        if (applied > 0) {
+            queue.listener().completed(applied);
+        }
+        if (applied < n) {
+            queue.listener().staleReports(n - applied);
+        }
+        return true;
+    }
+
+    private void account(List<Report> reports, List<Report.Applied> applied, Instant now) {
         Map<Long, Report> byId = new HashMap<>();
         for (Report r : reports) {
             byId.put(r.id(), r);
@@ -451,12 +457,19 @@ public final class Worker implements AutoCloseable {
         if (applied.size() < reports.size()) {
             queue.listener().staleReports(reports.size() - applied.size());
         }
-        return true;
     }
 
     // ---- completions ----
 
     private void completeLoop() {
+        try {
+            completeUntilStopped();
+        } finally {
+            completeConnection.release();
+        }
+    }
+
+    private void completeUntilStopped() {
         List<RunningJob> batch = new ArrayList<>();
         while (true) {
             RunningJob first;
@@ -472,6 +485,8 @@ public final class Worker implements AutoCloseable {
                 if (!completing) {
                     return;
                 }
+                // Idle: the pool gets the connection back until completions come again.
+                completeConnection.release();
                 continue;
             }
             // Whatever piled up while the previous batch was being stored goes in one statement: group commit.
@@ -484,13 +499,9 @@ public final class Worker implements AutoCloseable {
 
     private void flush(List<RunningJob> batch) {
         batch.sort(Comparator.comparingLong(RunningJob::id));
-        List<Report> reports = new ArrayList<>(batch.size());
-        for (RunningJob j : batch) {
-            reports.add(Report.completed(j.claim));
-        }
         Duration pause = FLUSH_RETRY_PAUSE;
         for (int attempt = 1; attempt <= FLUSH_ATTEMPTS; attempt++) {
-            if (store(reports, now())) {
+            if (storeCompletions(batch, now())) {
                 break;
             }
             if (attempt < FLUSH_ATTEMPTS) {

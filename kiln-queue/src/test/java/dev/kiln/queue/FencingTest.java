@@ -87,6 +87,44 @@ class FencingTest {
                 .isZero();
     }
 
+    private int completeBatch(String worker, long[] ids, long[] tokens) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            return Report.complete(c, ids, tokens, worker, clock.instant());
+        }
+    }
+
+    @Test
+    void theBatchedCompletionIsFencedByTokenAndWorkerAndCompletesOnlyOnce() throws SQLException {
+        long rescuedId = db.enqueue(queue, JobRequest.of("fenced", "batch-tenant", "{}"));
+        Claimed stale = claimOne("w1#1");
+        clock.advance(LEASE.plusMillis(1));
+        assertThat(queue.maintenance().rescue()).isEqualTo(1);
+        Claimed current = claimOne("w2#1");
+        long otherId = db.enqueue(queue, JobRequest.of("fenced", "batch-tenant", "{}"));
+        Claimed other = claimOne("w2#1");
+
+        // w1's old token, and w2's jobs presented by another worker identity: nothing is applied.
+        assertThat(completeBatch("w1#1", new long[] {rescuedId}, new long[] {stale.token()}))
+                .isZero();
+        assertThat(completeBatch("w3#1", new long[] {rescuedId, otherId}, new long[] {current.token(), other.token()}))
+                .isZero();
+        assertThat(queue.find(rescuedId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+        // The holder's batch completes both; the same batch again (a retried flush) changes nothing.
+        long[] ids = {rescuedId, otherId};
+        long[] tokens = {current.token(), other.token()};
+        assertThat(completeBatch("w2#1", ids, tokens)).isEqualTo(2);
+        assertThat(completeBatch("w2#1", ids, tokens)).isZero();
+        for (long id : ids) {
+            JobSnapshot done = queue.find(id).orElseThrow();
+            assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+            assertThat(done.progress()).isEqualTo(100);
+            assertThat(done.finishedAt()).isEqualTo(clock.instant());
+        }
+        assertThat(db.queryLong("SELECT pending FROM kiln_queue_pending WHERE tenant = 'batch-tenant'"))
+                .isZero();
+    }
+
     @Test
     void theTokenAloneIsNotEnoughAnotherWorkerCannotReportOnTheJob() throws SQLException {
         long id = db.enqueue(queue, JobRequest.of("fenced", "impostor-tenant", "{}"));
