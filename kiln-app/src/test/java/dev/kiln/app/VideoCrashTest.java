@@ -78,14 +78,14 @@ class VideoCrashTest {
         var user = api.apiKeys.create("vic");
         String key = user.token();
         long before = balance(key);
-        // 640×480 frames: slow enough to be killed mid-render, small enough for a loaded machine.
+        // Frames slow enough to be killed mid-render, small enough for a loaded machine; the whole video's are larger,
+        // so that it is still rendering once a chunk has started.
         long chunkedScene = http.scene(key, VideoFixtures.scene(6_000, 30));
         long wholeScene = http.scene(key, VideoFixtures.scene(2_000, 30));
-        String output = "{\"output\":{\"format\":\"mp4\",\"width\":640}}";
         JsonNode chunked =
-                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + chunkedScene + "/generations", output), 202);
+                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + chunkedScene + "/generations", mp4(640)), 202);
         JsonNode whole =
-                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + wholeScene + "/generations", output), 202);
+                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + wholeScene + "/generations", mp4(960)), 202);
         long chunkedId = chunked.get("id").longValue();
         long wholeId = whole.get("id").longValue();
         long charged = chunked.get("cost").longValue() + whole.get("cost").longValue();
@@ -93,7 +93,7 @@ class VideoCrashTest {
 
         Process first = workers.start("first");
         Awaitility.await()
-                .atMost(Duration.ofSeconds(90))
+                .atMost(Duration.ofSeconds(180))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> rendering(key, wholeId)
                         && chunks.list(chunkedId).stream()
@@ -112,7 +112,7 @@ class VideoCrashTest {
         workers.start("second");
         for (long id : List.of(wholeId, chunkedId)) {
             Awaitility.await()
-                    .atMost(Duration.ofSeconds(120))
+                    .atMost(Duration.ofSeconds(180))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> !status(key, id).equals("processing")
                             && !status(key, id).equals("queued"));
@@ -125,8 +125,8 @@ class VideoCrashTest {
         assertThat(w.get("attempt").intValue())
                 .as("the whole video was made again on the second worker")
                 .isEqualTo(2);
-        assertValidMp4(key, w, 60);
-        assertValidMp4(key, c, 180);
+        assertValidMp4(key, w, 960, 720, 60);
+        assertValidMp4(key, c, 640, 480, 180);
 
         // Only the chunk that was running when the worker died ran again.
         List<VideoChunks.Chunk> after = chunks.list(chunkedId);
@@ -191,7 +191,11 @@ class VideoCrashTest {
                 .longValue();
     }
 
-    private static void assertValidMp4(String key, JsonNode g, int frames) throws Exception {
+    private static String mp4(int width) {
+        return "{\"output\":{\"format\":\"mp4\",\"width\":" + width + "}}";
+    }
+
+    private static void assertValidMp4(String key, JsonNode g, int width, int height, int frames) throws Exception {
         assertThat(g.get("output").get("frames").intValue()).isEqualTo(frames);
         byte[] mp4 = http.call(key, "GET", g.get("output").get("url").textValue(), null)
                 .body();
@@ -200,8 +204,8 @@ class VideoCrashTest {
             Files.write(saved, mp4);
             JsonNode probe = VideoFixtures.probe(saved);
             assertThat(probe.path("codec_name").asText()).isEqualTo("h264");
-            assertThat(probe.path("width").asInt()).isEqualTo(640);
-            assertThat(probe.path("height").asInt()).isEqualTo(480);
+            assertThat(probe.path("width").asInt()).isEqualTo(width);
+            assertThat(probe.path("height").asInt()).isEqualTo(height);
             assertThat(probe.path("nb_read_frames").asInt()).isEqualTo(frames);
         } finally {
             Files.deleteIfExists(saved);

@@ -50,6 +50,8 @@ final class WorkerProcesses implements AutoCloseable {
         e.put("KILN_ROLE", "worker");
         e.put("KILN_RENDER_WORKERS", "2");
         e.put("KILN_HOME", home.resolve(name).toString());
+        // A start on a loaded 2-core host can wait seconds for its first connection; not what these tests are about.
+        e.putIfAbsent("KILN_DB_CONNECT_TIMEOUT", "30s");
         e.putAll(extra);
         pb.environment().putAll(e);
         Process p = pb.start();
