@@ -107,20 +107,4 @@ class KilnConfigTest {
         assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_LOG_FORMAT", "xml"))))
                 .hasMessageContaining("KILN_LOG_FORMAT");
     }
-
-    /** The launcher warned that KILN_VIDEO_CHUNK_FRAMES and the other video and stream settings were ignored. */
-    @Test
-    void everySettingTheConfigReadsIsKnownToTheLauncher() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/dev/kiln/app/KilnConfig.java"));
-        java.util.Set<String> read = new java.util.TreeSet<>();
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("\"(KILN_[A-Z0-9_]+)\"").matcher(source);
-        while (m.find()) {
-            read.add(m.group(1));
-        }
-        assertThat(read).contains("KILN_VIDEO_CHUNK_FRAMES", "KILN_FFMPEG");
-        Map<String, String> all = new java.util.HashMap<>();
-        read.forEach(n -> all.put(n, "x"));
-        assertThat(new Settings(all).unknownNames()).isEmpty();
-    }
 }
