@@ -56,8 +56,9 @@ public class VideoBench {
             ObjectNode doc = animatedCard(examples);
             System.out.println("| size | format | frames | end to end (fps) | ffmpeg from a raw file (fps) | ratio |");
             System.out.println("|---|---|---|---|---|---|");
-            for (int width : new int[] {1200, 1920}) {
-                for (String format : new String[] {"mp4", "webp-animated", "gif"}) {
+            for (String w : System.getProperty("widths", "1200,1920").split(",")) {
+                int width = Integer.parseInt(w);
+                for (String format : System.getProperty("formats", "mp4,webp-animated,gif").split(",")) {
                     PreparedVideo v = VideoRequests.prepare(engine, request(doc, format, width, frames),
                             VideoLimits.defaults(), CancellationSignal.NONE);
                     Path work = Files.createTempDirectory("kiln-video-bench");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Video benchmarks for BENCHMARKS.md ("Video"): end-to-end fps against ffmpeg's own ceiling on the same raw frames,
 # and the peak RSS of two concurrent 1080p MP4 jobs. No server, no database.
-# Usage: flock /work/bench.lock scripts/bench-video.sh   (FRAMES=90 by default; SKIP_RSS=true to skip part 2)
+# Usage: flock /work/bench.lock scripts/bench-video.sh   (FRAMES=90 by default; SKIP_RSS=true to skip part 2;
+#        FORMATS=mp4 and WIDTHS=1920 for a subset)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 "$ROOT/kiln" build >/dev/null
@@ -12,4 +13,5 @@ if ! [ -x "$JAVA" ] || ! "$JAVA" -version 2>&1 | grep -q 'version "2[5-9]'; then
 fi
 [ -x "$JAVA" ] || { echo "bench-video: no JDK 25 found (set JAVA_HOME)" >&2; exit 1; }
 exec "$JAVA" -Xmx1g -XX:+UseZGC --enable-native-access=ALL-UNNAMED -Dframes="${FRAMES:-90}" -DskipRss="${SKIP_RSS:-false}" \
+  -Dformats="${FORMATS:-mp4,webp-animated,gif}" -Dwidths="${WIDTHS:-1200,1920}" \
   -Dexamples="$ROOT/examples" -cp "$ROOT/kiln-app/target/lib/*" "$ROOT/scripts/VideoBench.java"

@@ -46,6 +46,7 @@ import dev.kiln.worker.GenerationReconciler;
 import dev.kiln.worker.PoolShare;
 import dev.kiln.worker.QueueAssetJobs;
 import dev.kiln.worker.QueueGenerationJobs;
+import dev.kiln.worker.SegmentReaper;
 import dev.kiln.worker.StillGenerationHandler;
 import dev.kiln.worker.StoredAssets;
 import dev.kiln.worker.VideoChunkHandler;
@@ -150,8 +151,9 @@ final class Wiring implements AutoCloseable {
                         ds, runs, platform.generations(), engine, pool, store, new StoredAssets(assets, store));
                 AssetThumbnailHandler thumbnails = new AssetThumbnailHandler(
                         ds, assets, pool, store, config.limits(), Thumbnails.DEFAULT_MAX_SIDE);
+                SegmentReaper segments = new SegmentReaper(ds, store);
                 Map<String, JobHandler> handlers =
-                        videoHandlers(config, ds, runs, platform, generationJobs, engine, pool, store);
+                        videoHandlers(config, ds, runs, platform, generationJobs, engine, pool, store, segments);
                 this.video = (VideoGenerationHandler) handlers.get(QueueGenerationJobs.VIDEO);
                 handlers = new java.util.HashMap<>(handlers);
                 if (video == null) {
@@ -178,7 +180,7 @@ final class Wiring implements AutoCloseable {
                         null);
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
-                this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
+                this.reconciler = new GenerationReconciler(ds, platform.generations(), segments).start();
             } else {
                 this.video = null;
                 this.worker = null;
@@ -206,7 +208,8 @@ final class Wiring implements AutoCloseable {
             QueueGenerationJobs generationJobs,
             Renderer engine,
             RenderPool pool,
-            BlobStore store) {
+            BlobStore store,
+            SegmentReaper segments) {
         Map<String, JobHandler> none = new java.util.HashMap<>();
         none.put(QueueGenerationJobs.VIDEO, null);
         none.put(QueueGenerationJobs.VIDEO_CHUNK, null);
@@ -250,7 +253,8 @@ final class Wiring implements AutoCloseable {
                             v,
                             store,
                             Ticker.SYSTEM,
-                            whole.workRoot()),
+                            whole.workRoot(),
+                            segments),
                     QueueGenerationJobs.VIDEO_JOIN,
                     new VideoJoinHandler(
                             ds,
@@ -263,7 +267,8 @@ final class Wiring implements AutoCloseable {
                             v,
                             store,
                             Ticker.SYSTEM,
-                            whole.workRoot()));
+                            whole.workRoot(),
+                            segments));
         } catch (FfmpegUnavailableException e) {
             ffmpegProblem = e.getMessage();
             LOG.error("video generations will fail on this instance: {}", e.getMessage());

@@ -58,16 +58,20 @@ final class ApiClient {
 
     /** A project with one SVG scene of {@code svg}, owned by {@code key}'s user; returns the scene's id. */
     long scene(String key, String svg) throws Exception {
+        return scene(key, JSON.createObjectNode().put("type", "svg").put("svg", svg));
+    }
+
+    /** A project with one scene of {@code document}, owned by {@code key}'s user; returns the scene's id. */
+    long scene(String key, JsonNode document) throws Exception {
         long project = json(call(key, "POST", "/v1/projects", "{\"name\":\"p\"}"), 201)
                 .get("id")
                 .longValue();
-        String doc = JSON.createObjectNode().put("type", "svg").put("svg", svg).toString();
         return json(
                         call(
                                 key,
                                 "POST",
                                 "/v1/projects/" + project + "/scenes",
-                                "{\"name\":\"s\",\"document\":" + doc + "}"),
+                                "{\"name\":\"s\",\"document\":" + document + "}"),
                         201)
                 .get("id")
                 .longValue();

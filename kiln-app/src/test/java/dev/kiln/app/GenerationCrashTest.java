@@ -8,20 +8,15 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,7 +42,7 @@ class GenerationCrashTest {
     static Map<String, String> env = new HashMap<>();
     static Wiring api;
     static ApiClient http;
-    final List<Process> workers = new ArrayList<>();
+    WorkerProcesses workers;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,37 +64,14 @@ class GenerationCrashTest {
         }
     }
 
-    @AfterEach
-    void killWorkers() throws InterruptedException {
-        for (Process p : workers) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+    @BeforeEach
+    void workers() throws IOException {
+        workers = new WorkerProcesses(env, home, "generation-crash");
     }
 
-    /** {@code kiln up --role worker} in a child JVM against the same database and storage root. */
-    private Process startWorker(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Path log =
-                Files.createDirectories(Path.of("target", "generation-crash")).resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-Xshare:auto",
-                        "-Xmx512m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "up")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        pb.environment().put("KILN_ROLE", "worker");
-        pb.environment().put("KILN_RENDER_WORKERS", "2");
-        pb.environment().put("KILN_HOME", home.resolve(name).toString());
-        Process p = pb.start();
-        workers.add(p);
-        return p;
+    @AfterEach
+    void killWorkers() throws InterruptedException {
+        workers.close();
     }
 
     @Test
@@ -119,18 +91,17 @@ class GenerationCrashTest {
             charged += g.get("cost").longValue();
         }
 
-        Process first = startWorker("first");
+        Process first = workers.start("first");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> count("SELECT count(*) FROM generations WHERE status = 'completed'") >= 5
                         && count("SELECT count(*) FROM generations WHERE status = 'processing'") >= 1);
-        first.destroyForcibly();
-        assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        WorkerProcesses.kill9(first);
         long doneAtKill = count("SELECT count(*) FROM generations WHERE status = 'completed'");
         assertThat(doneAtKill).as("the kill came mid-run").isLessThan(GENERATIONS);
 
-        startWorker("second");
+        workers.start("second");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(100))
@@ -167,15 +138,6 @@ class GenerationCrashTest {
     }
 
     private static long count(String sql, Object... params) throws SQLException {
-        try (Connection c = db.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return WorkerProcesses.count(db.dataSource(), sql, params);
     }
 }

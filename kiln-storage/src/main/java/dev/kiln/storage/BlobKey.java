@@ -1,5 +1,7 @@
 package dev.kiln.storage;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +24,16 @@ public record BlobKey(String sha256, BlobType type) {
         Objects.requireNonNull(type, "type");
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("sha256 must be 64 lowercase hex digits, was '" + sha256 + "'");
+        }
+    }
+
+    /** The key {@code bytes} are stored under as {@code type}: what {@link BlobStore#put} returns for them. */
+    public static BlobKey of(byte[] bytes, BlobType type) {
+        Objects.requireNonNull(bytes, "bytes");
+        try {
+            return new BlobKey(hex(MessageDigest.getInstance("SHA-256").digest(bytes)), type);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

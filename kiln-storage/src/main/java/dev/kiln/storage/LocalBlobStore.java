@@ -12,8 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -45,8 +43,7 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public BlobKey put(byte[] bytes, BlobType type) throws IOException {
-        Objects.requireNonNull(bytes, "bytes");
-        BlobKey key = new BlobKey(BlobKey.hex(sha256(bytes)), type);
+        BlobKey key = BlobKey.of(bytes, type);
         Path target = pathOf(key);
         if (Files.exists(target)) {
             return key; // content-addressed: the same bytes are already there
@@ -117,14 +114,6 @@ public final class LocalBlobStore implements BlobStore {
             throw new IllegalArgumentException("key escapes the storage root: " + name);
         }
         return p;
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     /** Reads at most {@code remaining} bytes of the underlying stream. */

@@ -5,8 +5,9 @@ package dev.kiln.video;
  * instance's {@link VideoMemoryBudget} before the first frame (docs/limits.md, "Video").
  *
  * <ul>
- *   <li>JVM: two batches of raw frames (one being written to the encoder while the next renders) plus the drawing
- *       surface and its image, 4 bytes a pixel each;
+ *   <li>JVM: two batches of raw frames (one being written to the encoder while the next renders, or two half
+ *       batches rendering at once, see {@link #renderingAtOnce}) plus a drawing surface and its image for each
+ *       batch that renders, 4 bytes a pixel each;
  *   <li>encoder: for H.264 40 yuv420p pictures (x264's look-ahead, reference frames and frame threads at
  *       {@code -preset veryfast}; measured: a 1080p encoder peaked at about 155 MiB RSS, BENCHMARKS.md "Video"),
  *       for WebP and GIF a few RGBA canvases; plus 48 MiB for ffmpeg itself.
@@ -29,11 +30,20 @@ public final class MemoryEstimate {
         return (int) Math.max(1, Math.min(MAX_BATCH_FRAMES, BATCH_TARGET_BYTES / frameBytes));
     }
 
+    /**
+     * How many render-pool tasks of one video may draw at once for batches of {@code batch} frames: two half batches
+     * when a batch holds two frames or more (the frames in memory stay within two batches), else one.
+     */
+    public static int renderingAtOnce(int batch) {
+        return batch >= 2 ? 2 : 1;
+    }
+
     /** The estimate for {@code spec}, in bytes. */
     public static long bytes(VideoSpec spec) {
         long frame = spec.frameBytes();
         long pixels = (long) spec.width() * spec.height();
-        long jvm = frame * (2L * batchFrames(frame) + 2);
+        int batch = batchFrames(frame);
+        long jvm = frame * (2L * batch + 2L * renderingAtOnce(batch));
         long encoder = ENCODER_BASE_BYTES
                 + switch (spec.format()) {
                     case MP4 -> X264_PICTURES * pixels * 3 / 2;

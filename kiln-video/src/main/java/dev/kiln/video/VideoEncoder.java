@@ -10,6 +10,7 @@ import dev.kiln.render.RenderOutput;
 import dev.kiln.render.Renderer;
 import dev.kiln.renderpool.Admission;
 import dev.kiln.renderpool.Outcome;
+import dev.kiln.renderpool.PoolSnapshot;
 import dev.kiln.renderpool.RenderPool;
 import dev.kiln.renderpool.RenderTask;
 import dev.kiln.renderpool.Ticker;
@@ -271,41 +272,27 @@ public final class VideoEncoder {
                     });
             CancellationSignal stop = () -> stopped.get() != null || cancel.isCancelled();
             try {
-                int batch = MemoryEstimate.batchFrames(video.spec().frameBytes());
-                int next = 0;
-                Ticket<List<byte[]>> pending =
-                        submit(video.frames(), times, 0, Math.min(batch, times.length), stop, deadline, stopped);
-                while (pending != null) {
-                    List<byte[]> frames = await(pending, stopped);
-                    next += frames.size();
-                    // The next batch renders on the pool while this one goes down the pipe.
-                    pending = next < times.length
-                            ? submit(
-                                    video.frames(),
-                                    times,
-                                    next,
-                                    Math.min(next + batch, times.length),
-                                    stop,
-                                    deadline,
-                                    stopped)
-                            : null;
+                Lookahead ahead =
+                        new Lookahead(video.frames(), times, video.spec().frameBytes(), stop, deadline, stopped);
+                ahead.topUp();
+                while (ahead.hasPending()) {
+                    List<byte[]> frames = await(ahead.next(), stopped);
+                    // The next batches render on the pool while this one goes down the pipe.
+                    ahead.topUp();
                     try {
                         for (byte[] f : frames) {
                             enc.write(f);
                         }
                     } catch (IOException e) {
-                        if (pending != null) {
-                            pending.cancel();
-                        }
+                        ahead.cancel();
                         throw encoderGone(enc, stopped, e);
                     }
+                    int next = ahead.taken();
                     frames = null;
                     if (!progress.report(
                             "rendering",
                             fromPercent + (int) ((long) (toPercent - fromPercent) * next / times.length))) {
-                        if (pending != null) {
-                            pending.cancel();
-                        }
+                        ahead.cancel();
                         throw new RenderCancelledException();
                     }
                 }
@@ -332,6 +319,79 @@ public final class VideoEncoder {
                 done.set(true);
                 watchdog.interrupt();
             }
+        }
+    }
+
+    /**
+     * The batches of one pass that are rendering, in frame order. With two at once a batch is half the memory
+     * estimate's, so the raw frames in memory (one batch being written, two rendering) stay within its two. The
+     * second batch is submitted only while the pool has an idle worker and nothing queued: an idle machine's cores
+     * then draw one video together, and a busy pool still gives the video one worker at a time, as any job.
+     */
+    private final class Lookahead {
+        private final PreparedRender frames;
+        private final double[] times;
+        private final CancellationSignal stop;
+        private final long deadline;
+        private final AtomicReference<Stop> stopped;
+        private final int step;
+        private final int depth;
+        private final java.util.ArrayDeque<Ticket<List<byte[]>>> pending = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
+        private int submitted;
+        private int taken;
+
+        Lookahead(
+                PreparedRender frames,
+                double[] times,
+                long frameBytes,
+                CancellationSignal stop,
+                long deadline,
+                AtomicReference<Stop> stopped) {
+            this.frames = frames;
+            this.times = times;
+            this.stop = stop;
+            this.deadline = deadline;
+            this.stopped = stopped;
+            int batch = MemoryEstimate.batchFrames(frameBytes);
+            // One frame per batch (4K and up) leaves no room for a second batch within the estimate.
+            this.depth = MemoryEstimate.renderingAtOnce(batch);
+            this.step = Math.max(1, batch / depth);
+        }
+
+        /** Submits the next batches: the first always, a second while the pool has an idle worker. */
+        void topUp() throws InterruptedException {
+            while (submitted < times.length && pending.size() < depth && (pending.isEmpty() || spare())) {
+                int to = Math.min(submitted + step, times.length);
+                pending.add(submit(frames, times, submitted, to, stop, deadline, stopped));
+                sizes.add(to - submitted);
+                submitted = to;
+            }
+        }
+
+        private boolean spare() {
+            PoolSnapshot s = pool.snapshot();
+            return s.queued() == 0 && s.running() < s.workers();
+        }
+
+        boolean hasPending() {
+            return !pending.isEmpty();
+        }
+
+        /** The oldest batch's ticket; its frames come next. */
+        Ticket<List<byte[]>> next() {
+            taken += sizes.removeFirst();
+            return pending.removeFirst();
+        }
+
+        /** Frames handed out so far. */
+        int taken() {
+            return taken;
+        }
+
+        void cancel() {
+            pending.forEach(Ticket::cancel);
+            pending.clear();
         }
     }
 

@@ -22,8 +22,12 @@ class VideoMemoryBudgetTest {
     @Test
     void theEstimateCountsFrameBuffersAndTheEncoder() {
         long hd = MemoryEstimate.bytes(mp4(1920, 1080));
-        // 2 frames a batch (8.3 MB each): two batches + surface + image = 6 frames = 50 MB; x264 40 × 3.1 MB + 48 MiB.
-        assertThat(hd).isEqualTo(6L * 8_294_400 + 40L * 2_073_600 * 3 / 2 + 48 * MIB);
+        // 2 frames a batch (8.3 MB each): two batches + two surfaces and their images (two half batches render at
+        // once) = 8 frames = 66 MB; x264 40 × 3.1 MB + 48 MiB.
+        assertThat(hd).isEqualTo(8L * 8_294_400 + 40L * 2_073_600 * 3 / 2 + 48 * MIB);
+        // 4K: one frame a batch, so one renders at a time: 1 + 1 + surface + image.
+        assertThat(MemoryEstimate.renderingAtOnce(MemoryEstimate.batchFrames(4L * 3840 * 2160)))
+                .isEqualTo(1);
         assertThat(MemoryEstimate.bytes(mp4(3840, 2160))).isBetween(600 * MIB, 700 * MIB);
         assertThat(MemoryEstimate.batchFrames(4L * 64 * 48)).isEqualTo(MemoryEstimate.MAX_BATCH_FRAMES);
         assertThat(MemoryEstimate.batchFrames(4L * 1920 * 1080)).isEqualTo(2);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fails, and so refunds, the generations whose job ended without the handler saying so: a worker killed during the
  * last attempt leaves the job to the rescuer, which discards it once its attempts are spent, and the generation
- * would otherwise stay {@code processing} for ever. Runs every {@link #INTERVAL} on worker instances. The one place
+ * would otherwise stay {@code processing} for ever; the same for a chunked video whose chunk or join job ended so. Each
+ * pass then deletes the video segments no chunk uses ({@link SegmentReaper}). Runs every {@link #INTERVAL} on worker instances. The one place
  * that reads both the platform's and the queue's tables.
  */
 public final class GenerationReconciler implements AutoCloseable {
@@ -31,19 +32,31 @@ public final class GenerationReconciler implements AutoCloseable {
     /** At most this many generations are reconciled per pass, so one pass stays short. */
     static final int BATCH = 100;
 
+    /**
+     * A generation whose own job ended, or a chunked video one of whose chunk or join jobs ended, without the handler
+     * failing it. The second half starts from the few jobs that ended so, through the chunk payload's generation.
+     */
     private static final String ORPHANS = """
             SELECT g.id FROM generations g JOIN kiln_queue_jobs j ON j.id = g.job_id
              WHERE g.status IN ('queued', 'processing') AND j.state IN ('discarded', 'cancelled')
+            UNION
+            SELECT g.id FROM kiln_queue_jobs j JOIN generations g ON g.id = (j.payload ->> 'generationId')::bigint
+             WHERE j.kind IN (?, ?) AND j.state IN ('discarded', 'cancelled') AND g.status = 'processing'
              LIMIT ?""";
 
     private final DataSource dataSource;
     private final Generations generations;
+    private final SegmentReaper segments;
     private final ScheduledExecutorService scheduler;
 
-    /** A reconciler over {@code dataSource}, failing orphans through {@code generations}. */
-    public GenerationReconciler(DataSource dataSource, Generations generations) {
+    /**
+     * A reconciler over {@code dataSource}, failing orphans through {@code generations} and deleting unused video
+     * segments through {@code segments}.
+     */
+    public GenerationReconciler(DataSource dataSource, Generations generations, SegmentReaper segments) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.generations = Objects.requireNonNull(generations, "generations");
+        this.segments = Objects.requireNonNull(segments, "segments");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("kiln-generation-reconciler")
                 .daemon(true)
@@ -62,7 +75,9 @@ public final class GenerationReconciler implements AutoCloseable {
         List<Long> orphans = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(ORPHANS)) {
-            ps.setInt(1, BATCH);
+            ps.setString(1, QueueGenerationJobs.VIDEO_CHUNK);
+            ps.setString(2, QueueGenerationJobs.VIDEO_JOIN);
+            ps.setInt(3, BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     orphans.add(rs.getLong(1));
@@ -85,6 +100,8 @@ public final class GenerationReconciler implements AutoCloseable {
     private void safePass() {
         try {
             reconcileOnce();
+            // After the failing above: a video failed this pass has its segments deleted in the same pass.
+            segments.reapOnce();
         } catch (Exception e) {
             LOG.warn("generation reconciliation failed; retrying in {} s", INTERVAL.toSeconds(), e);
         }

@@ -61,6 +61,7 @@ public final class VideoChunkHandler implements JobHandler {
     private final BlobStore store;
     private final Ticker ticker;
     private final Path workRoot;
+    private final SegmentReaper segments;
 
     /** A handler over these parts; {@code workRoot} is this process's video work directory. */
     public VideoChunkHandler(
@@ -76,7 +77,8 @@ public final class VideoChunkHandler implements JobHandler {
             VideoSettings settings,
             BlobStore store,
             Ticker ticker,
-            Path workRoot) {
+            Path workRoot,
+            SegmentReaper segments) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.chunks = Objects.requireNonNull(chunks, "chunks");
         this.runs = Objects.requireNonNull(runs, "runs");
@@ -90,6 +92,7 @@ public final class VideoChunkHandler implements JobHandler {
         this.store = Objects.requireNonNull(store, "store");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot");
+        this.segments = Objects.requireNonNull(segments, "segments");
     }
 
     @Override
@@ -143,7 +146,11 @@ public final class VideoChunkHandler implements JobHandler {
                         progress(id, Long.parseLong(ctx.tenant()), index, stopped));
             }
             ctx.throwIfCancelled();
-            BlobKey key = store.put(Files.readAllBytes(segment.file()), BlobType.MP4);
+            byte[] file = Files.readAllBytes(segment.file());
+            BlobKey key = BlobKey.of(file, BlobType.MP4);
+            // Recorded first, so the blob is found and deleted should this attempt die before it is used.
+            segments.intend(id, index, key, ctx.id(), ctx.token());
+            store.put(file, BlobType.MP4);
             boolean stored = JobTransaction.commitIf(dataSource, tx -> {
                 VideoChunks.Completion done = chunks.complete(tx, id, index, key.toString(), segment.bytes());
                 if (done == VideoChunks.Completion.LAST) {

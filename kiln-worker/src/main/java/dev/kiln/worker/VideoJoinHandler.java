@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Joins a chunked video's segments (kind {@value QueueGenerationJobs#VIDEO_JOIN}) without re-encoding: ffmpeg's
  * concat demuxer with {@code -c copy} (the segments share every encoder parameter, so their streams are one stream),
  * {@code +faststart} again for the whole; then the poster and thumbnail, and the generation completes like an
- * unchunked video. The segment blobs are deleted once the video is stored.
+ * unchunked video. The segment blobs are deleted once the video is stored ({@link SegmentReaper}).
  */
 public final class VideoJoinHandler implements JobHandler {
     private static final Logger LOG = LoggerFactory.getLogger(VideoJoinHandler.class);
@@ -53,6 +53,7 @@ public final class VideoJoinHandler implements JobHandler {
     private final BlobStore store;
     private final Ticker ticker;
     private final Path workRoot;
+    private final SegmentReaper reaper;
 
     /** A handler over these parts; {@code workRoot} is this process's video work directory. */
     public VideoJoinHandler(
@@ -66,7 +67,8 @@ public final class VideoJoinHandler implements JobHandler {
             VideoSettings settings,
             BlobStore store,
             Ticker ticker,
-            Path workRoot) {
+            Path workRoot,
+            SegmentReaper reaper) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.runs = Objects.requireNonNull(runs, "runs");
         this.chunks = Objects.requireNonNull(chunks, "chunks");
@@ -78,6 +80,7 @@ public final class VideoJoinHandler implements JobHandler {
         this.store = Objects.requireNonNull(store, "store");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot");
+        this.reaper = Objects.requireNonNull(reaper, "reaper");
     }
 
     @Override
@@ -133,7 +136,7 @@ public final class VideoJoinHandler implements JobHandler {
             if (JobTransaction.commitIf(dataSource, tx -> runs.completeVideo(tx, id, output) && ctx.complete(tx))) {
                 // The tenant of a generation's jobs is its owner (QueueGenerationJobs.tenant).
                 runs.committed(id, Long.parseLong(ctx.tenant()));
-                deleteSegments(segments);
+                deleteSegments(id);
             }
         } catch (PermanentJobFailure e) {
             generations.failPermanently(id, "render-failed", "join: " + e.getMessage());
@@ -152,15 +155,12 @@ public final class VideoJoinHandler implements JobHandler {
         }
     }
 
-    private void deleteSegments(List<Optional<String>> segments) {
-        for (Optional<String> s : segments) {
-            s.flatMap(BlobKey::parse).ifPresent(k -> {
-                try {
-                    store.delete(k);
-                } catch (IOException e) {
-                    LOG.warn("could not delete video segment {}", k, e);
-                }
-            });
+    /** The segments are no longer used once the video is stored; a failure here leaves them to the next pass. */
+    private void deleteSegments(long id) {
+        try {
+            reaper.reap(id);
+        } catch (java.sql.SQLException e) {
+            LOG.warn("could not delete the segments of video {}; the reconciler tries again", id, e);
         }
     }
 }

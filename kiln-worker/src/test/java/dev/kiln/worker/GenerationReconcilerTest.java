@@ -59,7 +59,13 @@ class GenerationReconcilerTest {
                 ps.setLong(1, g.jobId().orElseThrow());
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
-            GenerationReconciler reconciler = new GenerationReconciler(ds, platform.generations());
+            GenerationReconciler reconciler = new GenerationReconciler(
+                    ds,
+                    platform.generations(),
+                    new SegmentReaper(
+                            ds,
+                            dev.kiln.storage.LocalBlobStore.open(
+                                    java.nio.file.Files.createTempDirectory("kiln-blobs"))));
 
             assertThat(reconciler.reconcileOnce()).isEqualTo(1);
             assertThat(reconciler.reconcileOnce()).as("nothing twice").isZero();
