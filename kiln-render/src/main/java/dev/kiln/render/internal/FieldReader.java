@@ -65,6 +65,15 @@ public final class FieldReader {
         return true;
     }
 
+    /** Checks that {@code node} is an array of {@code min} to {@code max} items; records {@code detail} when not. */
+    public boolean array(JsonNode node, String ptr, int min, int max, String detail) {
+        if (node == null || !node.isArray() || node.size() < min || node.size() > max) {
+            v.add(ptr, detail);
+            return false;
+        }
+        return true;
+    }
+
     /** A number in [min, max]; {@code dflt} when absent, and NaN {@code dflt} means required. NaN when bad. */
     public double number(JsonNode node, String ptr, String name, double min, double max, double dflt) {
         JsonNode n = node.get(name);

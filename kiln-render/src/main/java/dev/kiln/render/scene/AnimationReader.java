@@ -18,6 +18,13 @@ final class AnimationReader {
     /** Most keyframes per animated property. */
     static final int MAX_KEYFRAMES = 256;
 
+    private static final String TRACKS_EXPECTED =
+            "must be an array of up to " + MAX_TRACKS + " animations {\"property\":…,\"keyframes\":[…]}";
+    private static final String KEYFRAMES_EXPECTED =
+            "required: an array of 1 to " + MAX_KEYFRAMES + " keyframes {\"t\":ms,\"value\":…}";
+    private static final String EASING_EXPECTED =
+            "must be linear, easeIn, easeOut, easeInOut, step or {\"cubicBezier\":[x1,y1,x2,y2]}";
+
     private static final Set<Prop> BOX_PROPS =
             EnumSet.of(Prop.X, Prop.Y, Prop.WIDTH, Prop.HEIGHT, Prop.OPACITY, Prop.ROTATION, Prop.SCALE);
     private static final Map<String, Set<Prop>> ANIMATABLE = Map.of(
@@ -43,8 +50,7 @@ final class AnimationReader {
     /** The tracks of a {@code type} layer; {@code fill} and {@code stroke} are the layer's, which colour tracks need. */
     Map<Prop, Track> animations(JsonNode node, String ptr, String type, Fill fill, Layer.Stroke stroke) {
         Map<Prop, Track> tracks = new EnumMap<>(Prop.class);
-        if (!node.isArray() || node.size() > MAX_TRACKS) {
-            v.add(ptr, "must be an array of up to " + MAX_TRACKS + " animations {\"property\":…,\"keyframes\":[…]}");
+        if (!f.array(node, ptr, 0, MAX_TRACKS, TRACKS_EXPECTED)) {
             return tracks;
         }
         Set<Prop> allowed = ANIMATABLE.get(type);
@@ -91,8 +97,7 @@ final class AnimationReader {
     }
 
     private Track keyframes(JsonNode node, String ptr, Prop prop) {
-        if (node == null || !node.isArray() || node.isEmpty() || node.size() > MAX_KEYFRAMES) {
-            v.add(ptr, "required: an array of 1 to " + MAX_KEYFRAMES + " keyframes {\"t\":ms,\"value\":…}");
+        if (!f.array(node, ptr, 1, MAX_KEYFRAMES, KEYFRAMES_EXPECTED)) {
             return null;
         }
         List<Track.Keyframe> frames = new ArrayList<>();
@@ -150,7 +155,6 @@ final class AnimationReader {
     }
 
     private Easing easing(JsonNode node, String ptr) {
-        String expected = "must be linear, easeIn, easeOut, easeInOut, step or {\"cubicBezier\":[x1,y1,x2,y2]}";
         if (node == null || node.isNull()) {
             return Easing.LINEAR;
         }
@@ -162,14 +166,13 @@ final class AnimationReader {
                 case "easeInOut" -> Easing.EASE_IN_OUT;
                 case "step" -> Easing.STEP;
                 default -> {
-                    v.add(ptr, expected);
+                    v.add(ptr, EASING_EXPECTED);
                     yield null;
                 }
             };
         }
         JsonNode bezier = node.isObject() && node.size() == 1 ? node.get("cubicBezier") : null;
-        if (bezier == null || !bezier.isArray() || bezier.size() != 4) {
-            v.add(ptr, expected);
+        if (!f.array(bezier, ptr, 4, 4, EASING_EXPECTED)) {
             return null;
         }
         double[] c = new double[4];

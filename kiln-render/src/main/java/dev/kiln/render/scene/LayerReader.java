@@ -18,6 +18,7 @@ import java.util.Set;
 
 /** Reads a scene's layers: the layer caps, each layer type's fields, and group nesting. */
 final class LayerReader {
+    /** The layer types, in the order the schema lists them. */
     static final List<String> LAYER_TYPES = List.of("rect", "ellipse", "path", "text", "image", "group");
 
     /** Largest |coordinate| in scene units. */
@@ -104,6 +105,7 @@ final class LayerReader {
     }
 
     // Recursion here is bounded by maxDepth: withinCaps has already rejected deeper documents.
+    /** The layers of {@code array}, bottom first, leaving out each one that has violations. */
     List<Layer> layers(JsonNode array, String ptr) {
         List<Layer> out = new ArrayList<>(array.size());
         for (int i = 0; i < array.size(); i++) {
@@ -310,9 +312,7 @@ final class LayerReader {
         }
         JsonNode children = node.get("layers");
         List<Layer> layers = List.of();
-        if (children == null || !children.isArray()) {
-            v.add(ptr + "/layers", "required: an array of layers");
-        } else {
+        if (f.array(children, ptr + "/layers", 0, Integer.MAX_VALUE, "required: an array of layers")) {
             layers = layers(children, ptr + "/layers");
         }
         Layer.Common common = common(node, ptr, "group", null, null);

@@ -17,6 +17,10 @@ final class PaintReader {
     /** Largest shadow blur, in scene units; bounds the blur's cost. */
     static final double MAX_BLUR = 500;
 
+    private static final String STOPS_EXPECTED =
+            "required: an array of 2 to " + MAX_STOPS + " stops {\"offset\":0..1,\"color\":…}";
+    private static final String DASH_EXPECTED = "must be an array of 1 to " + MAX_DASH + " dash lengths";
+
     private final FieldReader f;
     private final Violations v;
 
@@ -69,8 +73,7 @@ final class PaintReader {
     private List<Fill.Stop> stops(JsonNode node, String ptr) {
         JsonNode stops = node.get("stops");
         String sptr = ptr + "/stops";
-        if (stops == null || !stops.isArray() || stops.size() < 2 || stops.size() > MAX_STOPS) {
-            v.add(sptr, "required: an array of 2 to " + MAX_STOPS + " stops {\"offset\":0..1,\"color\":…}");
+        if (!f.array(stops, sptr, 2, MAX_STOPS, STOPS_EXPECTED)) {
             return null;
         }
         List<Fill.Stop> out = new ArrayList<>();
@@ -115,9 +118,7 @@ final class PaintReader {
         List<Double> dash = new ArrayList<>();
         JsonNode d = node.get("dash");
         if (d != null && !d.isNull()) {
-            if (!d.isArray() || d.isEmpty() || d.size() > MAX_DASH) {
-                v.add(ptr + "/dash", "must be an array of 1 to " + MAX_DASH + " dash lengths");
-            } else {
+            if (f.array(d, ptr + "/dash", 1, MAX_DASH, DASH_EXPECTED)) {
                 double sum = 0;
                 for (int i = 0; i < d.size(); i++) {
                     JsonNode n = d.get(i);

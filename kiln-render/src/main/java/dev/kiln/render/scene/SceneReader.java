@@ -80,9 +80,8 @@ final class SceneReader {
         }
         JsonNode layersNode = doc.get("layers");
         List<Layer> layers = List.of();
-        if (layersNode == null || !layersNode.isArray()) {
-            v.add(ptr + "/layers", "required: an array of layers (may be empty)");
-        } else if (layerReader.withinCaps(layersNode, ptr + "/layers")) {
+        if (f.array(layersNode, ptr + "/layers", 0, Integer.MAX_VALUE, "required: an array of layers (may be empty)")
+                && layerReader.withinCaps(layersNode, ptr + "/layers")) {
             layers = layerReader.layers(layersNode, ptr + "/layers");
         }
         if (!v.isEmpty()) {

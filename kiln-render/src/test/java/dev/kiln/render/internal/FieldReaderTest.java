@@ -111,6 +111,25 @@ class FieldReaderTest {
     }
 
     @Test
+    void arrayChecksTheKindAndTheItemCount() {
+        JsonNode node = tree("{\"two\": [1, 2], \"none\": [], \"obj\": {}}");
+        assertThat(fields.array(node.get("two"), "/d/two", 2, 2, "two items")).isTrue();
+        assertThat(fields.array(node.get("none"), "/d/none", 1, 5, "1 to 5 items"))
+                .isFalse();
+        assertThat(fields.array(node.get("two"), "/d/two", 0, 1, "at most 1 item"))
+                .isFalse();
+        assertThat(fields.array(node.get("obj"), "/d/obj", 0, 5, "an array")).isFalse();
+        assertThat(fields.array(node.get("missing"), "/d/missing", 0, 5, "required: an array"))
+                .isFalse();
+        assertThat(recorded())
+                .containsExactly(
+                        new Violation("/d/none", "1 to 5 items"),
+                        new Violation("/d/two", "at most 1 item"),
+                        new Violation("/d/obj", "an array"),
+                        new Violation("/d/missing", "required: an array"));
+    }
+
+    @Test
     void pointTakesTwoBoundedNumbersAndFallsBackToTheDefault() {
         JsonNode node = tree("{\"ok\": [1, -2], \"short\": [1], \"far\": [11, 0], \"text\": [\"a\", 1]}");
         assertThat(fields.point(node, "/d", "ok", 10, 0, 0)).containsExactly(1, -2);
