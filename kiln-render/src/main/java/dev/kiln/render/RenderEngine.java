@@ -3,6 +3,7 @@ package dev.kiln.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.render.encode.Encoders;
 import dev.kiln.render.internal.DocumentParser;
+import dev.kiln.render.internal.FieldReader;
 import dev.kiln.render.internal.PreparedDocument;
 import dev.kiln.render.internal.RenderAbortedError;
 import dev.kiln.render.internal.RenderGuard;
@@ -19,10 +20,12 @@ import java.util.Objects;
 public final class RenderEngine implements Renderer {
     private final RenderLimits limits;
     private final Map<String, DocumentParser> parsers;
+    private final String typeRequired;
 
     private RenderEngine(RenderLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.parsers = Map.of("scene", new SceneParser(), "svg", new SvgParser(), "lottie", new LottieParser());
+        this.typeRequired = "required: one of " + parsers.keySet();
     }
 
     /** Creates an engine enforcing {@code limits}. */
@@ -61,14 +64,9 @@ public final class RenderEngine implements Renderer {
         if (request == null || !request.isObject()) {
             throw InvalidDocumentException.of("", "the body must be a JSON object with 'document' and 'output'");
         }
-        JsonNode document = request.get("document");
-        if (document == null || !document.isObject()) {
-            throw InvalidDocumentException.of("/document", "required: an object with a 'type'");
-        }
-        JsonNode type = document.get("type");
-        if (type == null || !type.isTextual()) {
-            throw InvalidDocumentException.of("/document/type", "required: one of " + parsers.keySet());
-        }
+        JsonNode document =
+                FieldReader.require(request, "", "document", JsonNode::isObject, "required: an object with a 'type'");
+        JsonNode type = FieldReader.require(document, "/document", "type", JsonNode::isTextual, typeRequired);
         DocumentParser parser = parsers.get(type.textValue());
         if (parser == null) {
             throw InvalidDocumentException.of(
@@ -190,7 +188,7 @@ public final class RenderEngine implements Renderer {
                 return null;
             }
             if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < min || n.intValue() > max) {
-                v.add(pointer + "/" + name, "must be an integer from " + min + " to " + max);
+                v.add(Violations.child(pointer, name), "must be an integer from " + min + " to " + max);
                 return null;
             }
             return n.intValue();

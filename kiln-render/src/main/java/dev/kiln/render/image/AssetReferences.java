@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.Violation;
+import dev.kiln.render.internal.Violations;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
@@ -119,17 +120,13 @@ public final class AssetReferences {
             }
             for (Map.Entry<String, JsonNode> f : node.properties()) {
                 if (f.getValue().isContainerNode()) {
-                    walk(f.getValue(), pointer + "/" + escape(f.getKey()), refs, errors);
+                    walk(f.getValue(), Violations.child(pointer, f.getKey()), refs, errors);
                 }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                walk(node.get(i), pointer + "/" + i, refs, errors);
+                walk(node.get(i), Violations.child(pointer, i), refs, errors);
             }
         }
-    }
-
-    private static String escape(String segment) {
-        return segment.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -7,6 +7,7 @@ import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.internal.DocumentParser;
 import dev.kiln.render.internal.EmbeddedImages;
+import dev.kiln.render.internal.FieldReader;
 import dev.kiln.render.internal.PreparedDocument;
 import dev.kiln.render.internal.Violations;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,9 @@ public final class LottieParser implements DocumentParser {
 
     @Override
     public PreparedDocument parse(JsonNode document, String pointer, RenderLimits limits) {
-        String ap = pointer + "/animation";
-        JsonNode anim = document.get("animation");
-        if (anim == null || !anim.isObject()) {
-            throw InvalidDocumentException.of(ap, "required: the Lottie animation as a JSON object");
-        }
+        String ap = Violations.child(pointer, "animation");
+        JsonNode anim = FieldReader.require(
+                document, pointer, "animation", JsonNode::isObject, "required: the Lottie animation as a JSON object");
         String json;
         try {
             json = JSON.writeValueAsString(anim);
@@ -82,12 +81,12 @@ public final class LottieParser implements DocumentParser {
     private static int dimension(JsonNode anim, String name, String ap, RenderLimits limits, Violations v) {
         JsonNode n = anim.get(name);
         if (n == null || !n.isNumber()) {
-            v.add(ap + "/" + name, "required: a number of pixels");
+            v.add(Violations.child(ap, name), "required: a number of pixels");
             return 0;
         }
         double d = n.doubleValue();
         if (!(d >= 1) || d > limits.maxDimension()) {
-            v.add(ap + "/" + name, "must be from 1 to " + limits.maxDimension() + " px (maxDimension)");
+            v.add(Violations.child(ap, name), "must be from 1 to " + limits.maxDimension() + " px (maxDimension)");
             return 0;
         }
         return (int) Math.ceil(d);
@@ -96,7 +95,7 @@ public final class LottieParser implements DocumentParser {
     private static double number(JsonNode anim, String name, String ap, Violations v) {
         JsonNode n = anim.get(name);
         if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) {
-            v.add(ap + "/" + name, "required: a finite number");
+            v.add(Violations.child(ap, name), "required: a finite number");
             return Double.NaN;
         }
         return n.doubleValue();

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.internal.DocumentParser;
+import dev.kiln.render.internal.FieldReader;
 import dev.kiln.render.internal.PreparedDocument;
+import dev.kiln.render.internal.Violations;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,12 +22,10 @@ public final class SvgParser implements DocumentParser {
 
     @Override
     public PreparedDocument parse(JsonNode document, String pointer, RenderLimits limits) {
-        String svgPointer = pointer + "/svg";
-        JsonNode node = document.get("svg");
-        if (node == null || !node.isTextual()) {
-            throw InvalidDocumentException.of(svgPointer, "required: the SVG markup as a string");
-        }
-        String svg = node.textValue();
+        String svgPointer = Violations.child(pointer, "svg");
+        String svg = FieldReader.require(
+                        document, pointer, "svg", JsonNode::isTextual, "required: the SVG markup as a string")
+                .textValue();
         // A UTF-16 char is at most 3 UTF-8 bytes: skip the encode when the string cannot be too large.
         if ((long) svg.length() * 3 > limits.maxSvgBytes()
                 && svg.getBytes(StandardCharsets.UTF_8).length > limits.maxSvgBytes()) {

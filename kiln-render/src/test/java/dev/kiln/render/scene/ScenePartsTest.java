@@ -148,14 +148,14 @@ class ScenePartsTest {
         assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
         List<String> types = new ArrayList<>();
         schema.at("/$defs/layer/properties/type/enum").forEach(n -> types.add(n.asText()));
-        assertThat(types).isEqualTo(SceneReader.LAYER_TYPES);
+        assertThat(types).isEqualTo(LayerReader.LAYER_TYPES);
         List<String> props = new ArrayList<>();
         schema.at("/$defs/animations/items/properties/property/enum").forEach(n -> props.add(n.asText()));
         assertThat(props)
                 .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(Prop.values())
                         .map(p -> p.wireName)
                         .toList());
-        for (String type : SceneReader.LAYER_TYPES) {
+        for (String type : LayerReader.LAYER_TYPES) {
             assertThat(schema.at("/$defs/" + type + "/properties/type/const").asText())
                     .isEqualTo(type);
         }
