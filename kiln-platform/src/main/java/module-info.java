@@ -13,4 +13,7 @@ module dev.kiln.platform {
     exports dev.kiln.platform.events;
     exports dev.kiln.platform.generations;
     exports dev.kiln.platform.projects;
+
+    // Flyway reads the migrations through ClassLoader.getResource, which sees only unconditionally open packages.
+    opens db.migration;
 }

@@ -6,4 +6,7 @@ module dev.kiln.queue {
     requires org.slf4j;
 
     exports dev.kiln.queue;
+
+    // Flyway reads the migrations through ClassLoader.getResource, which sees only unconditionally open packages.
+    opens db.queue;
 }
