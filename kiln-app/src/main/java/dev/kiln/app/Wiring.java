@@ -134,7 +134,7 @@ final class Wiring implements AutoCloseable {
                     engine,
                     pool,
                     token -> apiKeys.authenticate(token).map(p -> new Caller(p.userId(), p.keyId())),
-                    metrics,
+                    new HttpServerMetrics(metrics),
                     SceneSchema.json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     platform,
                     store,

@@ -2,12 +2,12 @@ package dev.kiln.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.render.CancellationSignal;
+import dev.kiln.render.Document;
 import dev.kiln.render.OutputSpec;
 import dev.kiln.render.PreparedRender;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.encode.Encoders;
-import dev.kiln.render.internal.PreparedDocument;
 import dev.kiln.render.svg.jsvg.JsvgRasterizer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,7 @@ public class ContainmentBench {
 
     private RenderEngine engine;
     private PreparedRender prepared;
-    private PreparedDocument plainDocument;
+    private Document plainDocument;
 
     @Setup
     public void setUp() {
@@ -61,7 +61,7 @@ public class ContainmentBench {
     }
 
     /** The prepared document drawn without containment: for SVG, JSVG as shipped (the application loader's copy). */
-    static PreparedDocument plainDocument(String document, PreparedRender prepared) {
+    static Document plainDocument(String document, PreparedRender prepared) {
         return document.equals("svg-card")
                 ? new JsvgRasterizer()
                         .load(
@@ -79,7 +79,6 @@ public class ContainmentBench {
             return engine.render(prepared, CancellationSignal.NONE).bytes();
         }
         OutputSpec out = prepared.output();
-        return Encoders.forFormat(out.format())
-                .encode(plainDocument.draw(out.width(), out.height(), 0, CancellationSignal.NONE), out);
+        return Encoders.encode(plainDocument.draw(out.width(), out.height(), 0, CancellationSignal.NONE), out);
     }
 }

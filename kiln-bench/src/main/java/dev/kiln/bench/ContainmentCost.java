@@ -2,12 +2,12 @@ package dev.kiln.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.render.CancellationSignal;
+import dev.kiln.render.Document;
 import dev.kiln.render.OutputSpec;
 import dev.kiln.render.PreparedRender;
 import dev.kiln.render.RenderEngine;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.encode.Encoders;
-import dev.kiln.render.internal.PreparedDocument;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -29,7 +29,8 @@ public final class ContainmentCost {
         long metaBefore = metaspaceUsed();
         int classesBefore = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
         RenderEngine engine = RenderEngine.create(RenderLimits.defaults());
-        dev.kiln.render.svg.SvgSandbox.rasterizer(); // waits for the sandbox's copy of JSVG to load
+        // Preparing an SVG waits for the sandbox's copy of JSVG to load (the engine's public path to it).
+        engine.prepare(RenderFormatBench.request("svg-card"));
         System.out.printf(
                 Locale.ROOT,
                 "sandbox: %d classes, %.1f MiB of metaspace (the instrumented copy of JSVG and the adapter)%n%n",
@@ -41,11 +42,11 @@ public final class ContainmentCost {
             ObjectNode req = RenderFormatBench.request(document);
             req.putObject("output").put("format", "png");
             PreparedRender prepared = engine.prepare(req);
-            PreparedDocument plain = ContainmentBench.plainDocument(document, prepared);
+            Document plain = ContainmentBench.plainDocument(document, prepared);
             OutputSpec out = prepared.output();
             Runnable contained = () -> engine.render(prepared, CancellationSignal.NONE);
-            Runnable direct = () -> Encoders.forFormat(out.format())
-                    .encode(plain.draw(out.width(), out.height(), 0, CancellationSignal.NONE), out);
+            Runnable direct =
+                    () -> Encoders.encode(plain.draw(out.width(), out.height(), 0, CancellationSignal.NONE), out);
             for (int i = 0; i < 60; i++) { // warm-up: JIT both paths
                 contained.run();
                 direct.run();

@@ -64,6 +64,8 @@ public class EngineChoiceBench {
     private byte[] svg;
     private BufferedImage card;
     private OutputSpec spec;
+    private OutputSpec jpegSpec;
+    private OutputSpec webpSpec;
 
     @Setup
     public void setUp() {
@@ -73,6 +75,8 @@ public class EngineChoiceBench {
         PreparedRender prepared = engine.prepare(RenderFormatBench.request("svg-card"));
         card = prepared.document().draw(W, H, 0, CancellationSignal.NONE);
         spec = new OutputSpec(OutputFormat.PNG, 90, W, H, 0, null);
+        jpegSpec = new OutputSpec(OutputFormat.JPEG, 90, W, H, 0, null);
+        webpSpec = new OutputSpec(OutputFormat.WEBP, 90, W, H, 0, null);
     }
 
     /** Chosen: JSVG parse + draw into Java2D. */
@@ -120,7 +124,7 @@ public class EngineChoiceBench {
     /** Chosen PNG: Kiln's writer (filter None, zlib 6 at quality 90). */
     @Benchmark
     public byte[] pngKiln() {
-        return Encoders.forFormat(OutputFormat.PNG).encode(card, spec);
+        return Encoders.encode(card, spec);
     }
 
     /** Rejected PNG: Skija/libpng at zlib 6, all filters. */
@@ -141,7 +145,7 @@ public class EngineChoiceBench {
     /** Chosen JPEG: Kiln's Skija/libjpeg-turbo encoder at quality 90. */
     @Benchmark
     public byte[] jpegKiln() {
-        return Encoders.forFormat(OutputFormat.JPEG).encode(card, spec);
+        return Encoders.encode(card, jpegSpec);
     }
 
     /** Rejected JPEG: ImageIO at quality 0.9, composited onto white first. */
@@ -186,7 +190,7 @@ public class EngineChoiceBench {
     /** Chosen (only) WebP: Skija/libwebp lossy at quality 90. */
     @Benchmark
     public byte[] webpKiln() {
-        return Encoders.forFormat(OutputFormat.WEBP).encode(card, spec);
+        return Encoders.encode(card, webpSpec);
     }
 
     private Image skijaImage() {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * database round trip. A revoked key keeps working on an instance for at most {@link #DEFAULT_TTL}.
  * Failures are not cached: a wrong key always costs a lookup, which the key format keeps cheap.
  */
-public final class CachingAuthenticator implements Authenticator {
+final class CachingAuthenticator implements Authenticator {
     /** How long a positive answer is trusted. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 

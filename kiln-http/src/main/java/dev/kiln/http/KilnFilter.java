@@ -1,11 +1,11 @@
 package dev.kiln.http;
 
-import dev.kiln.ops.Metrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.MDC;
@@ -20,11 +20,11 @@ final class KilnFilter implements Filter {
     static final String UNMATCHED_ROUTE = "unmatched";
 
     private final Authenticator authenticator;
-    private final Metrics metrics;
+    private final HttpMetrics metrics;
     private final long maxBodyBytes;
     private final RateLimits rateLimits;
 
-    KilnFilter(Authenticator authenticator, Metrics metrics, long maxBodyBytes, RateLimits rateLimits) {
+    KilnFilter(Authenticator authenticator, HttpMetrics metrics, long maxBodyBytes, RateLimits rateLimits) {
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -45,8 +45,8 @@ final class KilnFilter implements Filter {
         } finally {
             String route = req.matchingPattern().orElse(UNMATCHED_ROUTE);
             int status = res.status().code();
-            metrics.httpTimer(req.prologue().method().text(), route, status)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            metrics.requestServed(
+                    req.prologue().method().text(), route, status, Duration.ofNanos(System.nanoTime() - start));
             // The answer is written (and timed); an unread body must not turn the close into a reset that
             // destroys it on its way to the client.
             UnreadBodies.drain(req, maxBodyBytes);

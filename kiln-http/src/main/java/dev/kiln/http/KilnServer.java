@@ -1,6 +1,5 @@
 package dev.kiln.http;
 
-import dev.kiln.ops.Metrics;
 import dev.kiln.platform.ConflictException;
 import dev.kiln.platform.DatabaseUnavailableException;
 import dev.kiln.platform.NotFoundException;
@@ -47,7 +46,7 @@ public final class KilnServer implements AutoCloseable {
             Renderer renderer,
             RenderPool pool,
             Authenticator authenticator,
-            Metrics metrics,
+            HttpMetrics metrics,
             byte[] sceneSchema,
             Platform platform,
             BlobStore store,
@@ -98,7 +97,7 @@ public final class KilnServer implements AutoCloseable {
                 .orElse(null);
         if (eventStreams != null) {
             live.add(new Route(Method.GET, "/v1/generations/{id}/events", eventStreams::stream));
-            metrics.gauge(dev.kiln.ops.MetricNames.EVENT_STREAMS_OPEN, eventStreams::open);
+            metrics.eventStreamsOpen(eventStreams::open);
         }
         if (assets != null) {
             live.add(new Route(Method.POST, "/v1/assets", assets::create));
@@ -198,7 +197,7 @@ public final class KilnServer implements AutoCloseable {
             Renderer renderer,
             RenderPool pool,
             Authenticator authenticator,
-            Metrics metrics,
+            HttpMetrics metrics,
             byte[] sceneSchema,
             Platform platform,
             BlobStore store,

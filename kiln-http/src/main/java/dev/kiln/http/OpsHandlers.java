@@ -2,7 +2,6 @@ package dev.kiln.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.ops.Metrics;
 import dev.kiln.renderpool.PoolSnapshot;
 import dev.kiln.renderpool.RenderPool;
 import io.helidon.http.HeaderNames;
@@ -18,12 +17,12 @@ final class OpsHandlers {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final RenderPool pool;
-    private final Metrics metrics;
+    private final HttpMetrics metrics;
     private final AtomicBoolean draining;
     private final byte[] sceneSchema;
     private final byte[] openApi;
 
-    OpsHandlers(RenderPool pool, Metrics metrics, AtomicBoolean draining, byte[] sceneSchema) {
+    OpsHandlers(RenderPool pool, HttpMetrics metrics, AtomicBoolean draining, byte[] sceneSchema) {
         this.pool = pool;
         this.metrics = metrics;
         this.draining = draining;

@@ -3,8 +3,6 @@ package dev.kiln.http;
 import dev.kiln.cache.ratelimit.Decision;
 import dev.kiln.cache.ratelimit.RateLimitPolicy;
 import dev.kiln.cache.ratelimit.RateLimiter;
-import dev.kiln.ops.MetricNames;
-import dev.kiln.ops.Metrics;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +18,9 @@ import java.util.Optional;
 final class RateLimits {
     private final RateLimitPolicy policy;
     private final RateLimiter limiter;
-    private final Metrics metrics;
+    private final HttpMetrics metrics;
 
-    RateLimits(RateLimitPolicy policy, RateLimiter limiter, Metrics metrics) {
+    RateLimits(RateLimitPolicy policy, RateLimiter limiter, HttpMetrics metrics) {
         this.policy = policy;
         this.limiter = limiter;
         this.metrics = metrics;
@@ -45,8 +43,7 @@ final class RateLimits {
             headers.forEach(res::header);
             return;
         }
-        metrics.counter(MetricNames.RATE_LIMITED, MetricNames.TAG_ENFORCER, d.enforcer())
-                .increment();
+        metrics.rateLimited(d.enforcer());
         Map<String, String> refused = new java.util.HashMap<>(headers);
         refused.put("Retry-After", Long.toString(Math.max(1, seconds(d.retryAfter()))));
         throw new ProblemException(

@@ -1,7 +1,6 @@
 package dev.kiln.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.ops.Metrics;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.PreparedRender;
 import dev.kiln.render.RenderCancelledException;
@@ -22,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,7 @@ final class RenderHandler implements Handler {
     private final Renderer renderer;
     private final RenderPool pool;
     private final JsonBodies bodies;
-    private final Metrics metrics;
+    private final HttpMetrics metrics;
     private final DisconnectWatcher disconnects;
     private final Ticker ticker;
 
@@ -47,7 +45,7 @@ final class RenderHandler implements Handler {
             Renderer renderer,
             RenderPool pool,
             JsonBodies bodies,
-            Metrics metrics,
+            HttpMetrics metrics,
             DisconnectWatcher disconnects,
             Ticker ticker) {
         this.config = config;
@@ -82,7 +80,7 @@ final class RenderHandler implements Handler {
                 ctx -> {
                     long start = System.nanoTime();
                     RenderOutput out = renderer.render(prepared, ctx::isCancelled);
-                    metrics.renderTimer(format).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    metrics.renderExecuted(format, Duration.ofNanos(System.nanoTime() - start));
                     return out;
                 },
                 prepared.costUnits(),

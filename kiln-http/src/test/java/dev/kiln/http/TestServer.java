@@ -26,13 +26,13 @@ import java.util.Map;
 final class TestServer implements AutoCloseable {
     final KilnServer server;
     final RenderPool pool;
-    final Metrics metrics;
+    final HttpMetrics metrics;
     final String key;
     final ApiKeys keys;
     final URI base;
     final HttpClient client;
 
-    private TestServer(KilnServer server, RenderPool pool, Metrics metrics, String key, ApiKeys keys) {
+    private TestServer(KilnServer server, RenderPool pool, HttpMetrics metrics, String key, ApiKeys keys) {
         this.keys = keys;
         this.server = server;
         this.pool = pool;
@@ -86,7 +86,7 @@ final class TestServer implements AutoCloseable {
             HttpConfig http,
             Platform platform,
             ReadPath readPath) {
-        Metrics metrics = new Metrics();
+        HttpMetrics metrics = new OpsHttpMetrics(new Metrics());
         ApiKeys keys = new ApiKeys(db.dataSource());
         String key = keys.create("test-user").token();
         RenderPool pool = RenderPool.start(poolConfig, Ticker.SYSTEM, PoolListener.NOOP);

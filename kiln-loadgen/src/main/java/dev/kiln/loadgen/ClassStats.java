@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
  * Count and latency percentiles (milliseconds) of one outcome class; all latencies are 0 when the class is empty or
  * has no latency ({@link Outcome#DROPPED}).
  */
-public record ClassStats(
+record ClassStats(
         Outcome outcome,
         long count,
         double minMs,

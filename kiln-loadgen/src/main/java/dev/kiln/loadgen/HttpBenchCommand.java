@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Load GET <path> of a local Kiln and write a JSON report and a markdown summary.",
         mixinStandardHelpOptions = true,
         sortOptions = false)
-public final class HttpBenchCommand implements Callable<Integer> {
+final class HttpBenchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

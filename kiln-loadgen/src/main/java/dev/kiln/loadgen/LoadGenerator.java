@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread, so a slow answer never delays the next send, and latency is measured from that intended time: if the
  * generator itself runs late, the delay is charged to the request instead of vanishing (no coordinated omission).
  */
-public final class LoadGenerator {
+final class LoadGenerator {
 
     /** Extra time after the last request's timeout before stragglers (e.g. a stalled body) are aborted. */
     static final Duration DRAIN_GRACE = Duration.ofSeconds(5);

@@ -29,7 +29,7 @@ import java.util.Objects;
  *     the generator itself could not keep up, and that delay is already charged to latency
  * @param classes stats of every outcome class, each present even when empty
  */
-public record LoadReport(
+record LoadReport(
         LoadSpec spec,
         Instant startedAt,
         Duration elapsed,

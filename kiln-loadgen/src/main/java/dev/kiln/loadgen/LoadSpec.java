@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param requestTimeout the client-side limit on one request, so that every run ends
  * @param maxOutstanding the cap on requests in flight ({@link Mode#OPEN}); sends beyond it count as dropped
  */
-public record LoadSpec(
+record LoadSpec(
         Mode mode,
         URI target,
         String method,

@@ -1,7 +1,7 @@
 package dev.kiln.loadgen;
 
 /** The class a request's result falls into; each class gets its own latency histogram. */
-public enum Outcome {
+enum Outcome {
     /** Any 2xx answer: the only class that counts towards goodput. */
     SUCCESS("success", "2xx success"),
     /** 429: the service refused the request (admission control or rate limit). */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 + " markdown summary.",
         mixinStandardHelpOptions = true,
         sortOptions = false)
-public final class QueueBenchCommand implements Callable<Integer> {
+final class QueueBenchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         description = "Load POST /v1/renders and write a JSON report and a markdown summary.",
         mixinStandardHelpOptions = true,
         sortOptions = false)
-public final class RenderBenchCommand implements Callable<Integer> {
+final class RenderBenchCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;

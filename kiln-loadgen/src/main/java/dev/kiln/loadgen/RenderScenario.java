@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /** The {@code render} workload: {@code POST /v1/renders} with the reference card or a body of the caller's. */
-public final class RenderScenario {
+final class RenderScenario {
 
     /** The path requests go to, relative to the service's base URL. */
     public static final String PATH = "/v1/renders";

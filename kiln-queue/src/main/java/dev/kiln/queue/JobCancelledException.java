@@ -1,7 +1,7 @@
 package dev.kiln.queue;
 
 /** Thrown by {@link JobContext#throwIfCancelled()}: the worker no longer wants this attempt to go on. */
-public final class JobCancelledException extends RuntimeException {
+final class JobCancelledException extends RuntimeException {
 
     private final JobContext.CancelReason reason;
 

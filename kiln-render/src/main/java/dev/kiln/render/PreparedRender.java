@@ -1,14 +1,12 @@
 package dev.kiln.render;
 
-import dev.kiln.render.internal.PreparedDocument;
-
 /**
  * A validated, immutable render plan produced by {@link Renderer#prepare}.
  *
- * @param document the parsed document (engine-internal)
+ * @param document the parsed document
  * @param output the resolved output
  */
-public record PreparedRender(PreparedDocument document, OutputSpec output) {
+public record PreparedRender(Document document, OutputSpec output) {
 
     /**
      * Fixed cost of any render, in pixel-equivalents, added to its output pixels by {@link #costUnits()}. A render's

@@ -1,7 +1,9 @@
 package dev.kiln.render.encode;
 
 import dev.kiln.render.OutputFormat;
+import dev.kiln.render.OutputSpec;
 import dev.kiln.render.internal.ImageEncoder;
+import java.awt.image.BufferedImage;
 
 /**
  * Picks the encoder for each output format. The choices (custom PNG writer, Skija JPEG, Skija WebP) were
@@ -14,6 +16,11 @@ public final class Encoders {
     private static final ImageEncoder WEBP = new WebpEncoder();
 
     private Encoders() {}
+
+    /** Encodes {@code image} as {@code output} asks: its format, and its quality where the format has one. */
+    public static byte[] encode(BufferedImage image, OutputSpec output) {
+        return forFormat(output.format()).encode(image, output);
+    }
 
     /** The encoder for {@code format}. */
     public static ImageEncoder forFormat(OutputFormat format) {

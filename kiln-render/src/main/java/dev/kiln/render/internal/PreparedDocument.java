@@ -1,31 +1,9 @@
 package dev.kiln.render.internal;
 
-import dev.kiln.render.CancellationSignal;
-import java.awt.image.BufferedImage;
+import dev.kiln.render.Document;
 
-/** A parsed, validated, immutable document of any type that can draw itself. */
-public interface PreparedDocument {
-
-    /** Natural width in pixels (scene canvas, SVG width or viewBox, Lottie w). */
-    int intrinsicWidth();
-
-    /** Natural height in pixels. */
-    int intrinsicHeight();
-
-    /** Number of frames (1 for a still document). */
-    int frameCount();
-
-    /** Frames per second for animated documents; 0 for stills. */
-    double fps();
-
-    /**
-     * Draws the document into a new image scaled to {@code width × height}.
-     *
-     * <p>Must allocate its own surface, share only immutable state, release every native object before
-     * returning, and poll {@code cancel} between drawing steps.
-     *
-     * @param timeMs the document time to draw, in milliseconds from the start
-     * @return an image of type {@link BufferedImage#TYPE_INT_ARGB_PRE} or {@link BufferedImage#TYPE_INT_RGB}
-     */
-    BufferedImage draw(int width, int height, double timeMs, CancellationSignal cancel);
-}
+/**
+ * The engine's side of {@link Document}: what the document parsers return and the engine draws. Callers outside
+ * the engine see {@link Document} only.
+ */
+public interface PreparedDocument extends Document {}

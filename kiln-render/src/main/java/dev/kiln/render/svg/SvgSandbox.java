@@ -60,8 +60,15 @@ public final class SvgSandbox {
     }
 
     private static SvgRasterizer create() throws ReflectiveOperationException {
-        return createIn(
-                new InterruptingClassLoader("kiln-jsvg", SvgSandbox.class.getClassLoader(), SANDBOXED_PACKAGES));
+        InterruptingClassLoader loader =
+                new InterruptingClassLoader("kiln-jsvg", SvgSandbox.class.getClassLoader(), SANDBOXED_PACKAGES);
+        Module engine = SvgSandbox.class.getModule();
+        if (engine.isNamed()) {
+            // On the module path the sandbox's copies live in the loader's unnamed module, and the adapter implements
+            // (and the instrumented JSVG calls) engine internals that the module exports to nobody else.
+            engine.addExports("dev.kiln.render.internal", loader.getUnnamedModule());
+        }
+        return createIn(loader);
     }
 
     /** Initializes every sandboxed class in {@code loader}, then creates the rasterizer; package-private for tests. */

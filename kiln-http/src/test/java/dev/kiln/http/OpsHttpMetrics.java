@@ -1,0 +1,46 @@
+package dev.kiln.http;
+
+import dev.kiln.ops.MetricNames;
+import dev.kiln.ops.Metrics;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/** The seam recorded through kiln-ops, as kiln-app wires it (its {@code HttpServerMetrics}), so tests can scrape it. */
+final class OpsHttpMetrics implements HttpMetrics {
+    private final Metrics metrics;
+
+    OpsHttpMetrics(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void requestServed(String method, String route, int status, Duration elapsed) {
+        metrics.httpTimer(method, route, status).record(elapsed);
+    }
+
+    @Override
+    public void renderExecuted(String format, Duration elapsed) {
+        metrics.renderTimer(format).record(elapsed);
+    }
+
+    @Override
+    public void renderRejected(String reason) {
+        metrics.renderRejected(reason);
+    }
+
+    @Override
+    public void rateLimited(String enforcer) {
+        metrics.counter(MetricNames.RATE_LIMITED, MetricNames.TAG_ENFORCER, enforcer)
+                .increment();
+    }
+
+    @Override
+    public void eventStreamsOpen(IntSupplier open) {
+        metrics.gauge(MetricNames.EVENT_STREAMS_OPEN, open::getAsInt);
+    }
+
+    @Override
+    public String scrape() {
+        return metrics.scrape();
+    }
+}
