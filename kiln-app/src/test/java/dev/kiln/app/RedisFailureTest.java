@@ -25,8 +25,11 @@ class RedisFailureTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    /** Longest a request may take while Redis is gone; far above normal, far below a hang. */
-    static final Duration BOUND = Duration.ofSeconds(1);
+    /**
+     * Longest a request may take while Redis is gone or stalled: over ten command timeouts (100 ms), so a loaded
+     * machine's scheduling cannot fail it, and far below a hang (a stalled Redis answers nothing until resumed).
+     */
+    static final Duration BOUND = Duration.ofSeconds(3);
 
     static Map<String, String> env(int redisPort, String prefix, String role) throws Exception {
         Map<String, String> env = new HashMap<>();
@@ -108,28 +111,30 @@ class RedisFailureTest {
                     return l2Hits(a) > before;
                 });
 
-                own.pause(Duration.ofSeconds(5));
-                long pausedAt = System.nanoTime();
-                // Writes invalidate through Redis and the reads that follow miss L1, so Redis is asked every time
-                // until the breaker opens.
-                for (int i = 0; i < 5; i++) {
-                    long t0 = System.nanoTime();
-                    String name = "{\"name\":\"paused-" + i + "\"}";
-                    assertThat(ReadPathTest.call(a, key, "PATCH", "/v1/projects/" + project, name, Map.of())
-                                    .statusCode())
-                            .isEqualTo(200);
-                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
-                    long t1 = System.nanoTime();
-                    assertThat(ReadPathTest.json(ReadPathTest.call(a, key, "GET", "/v1/dashboard", null, Map.of()), 200)
-                                    .at("/items/0/name")
-                                    .textValue())
-                            .isEqualTo("paused-" + i);
-                    assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
+                // Stalled until resume(): every answer below that arrives did not wait for Redis.
+                own.stall();
+                try {
+                    // Writes invalidate through Redis and the reads that follow miss L1, so Redis is asked every time
+                    // until the breaker opens.
+                    for (int i = 0; i < 5; i++) {
+                        long t0 = System.nanoTime();
+                        String name = "{\"name\":\"paused-" + i + "\"}";
+                        assertThat(ReadPathTest.call(a, key, "PATCH", "/v1/projects/" + project, name, Map.of())
+                                        .statusCode())
+                                .isEqualTo(200);
+                        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
+                        long t1 = System.nanoTime();
+                        assertThat(ReadPathTest.json(
+                                                ReadPathTest.call(a, key, "GET", "/v1/dashboard", null, Map.of()), 200)
+                                        .at("/items/0/name")
+                                        .textValue())
+                                .isEqualTo("paused-" + i);
+                        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
+                    }
+                    assertThat(a.redis.state()).isEqualTo(Redis.State.OPEN);
+                } finally {
+                    own.resume();
                 }
-                assertThat(Duration.ofNanos(System.nanoTime() - pausedAt))
-                        .as("all answered while Redis was still paused")
-                        .isLessThan(Duration.ofSeconds(5));
-                assertThat(a.redis.state()).isEqualTo(Redis.State.OPEN);
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.redis.state() == Redis.State.CLOSED);
             } finally {
                 b.drainAndClose();

@@ -47,6 +47,10 @@ class ShutdownTest {
         pb.environment().put("KILN_HOME", home.toString());
         pb.environment().put("KILN_RENDER_WORKERS", "1");
         pb.environment().put("KILN_RENDER_QUEUE", "8");
+        // Budgets far beyond the work, so that a loaded machine (four heavy renders on one worker can take 30 s at a
+        // load average of 20) cannot turn a drain that works into a 504 or a cut-off: this test is about semantics.
+        pb.environment().put("KILN_MAX_REQUEST_TIMEOUT", "180s");
+        pb.environment().put("KILN_DRAIN_TIMEOUT", "180s");
         Process p = pb.start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofPlatform().daemon().start(() -> {
@@ -91,6 +95,7 @@ class ShutdownTest {
                         HttpRequest.newBuilder(URI.create(base + "/v1/renders"))
                                 .header("Authorization", "Bearer " + key)
                                 .header("Content-Type", "application/json")
+                                .header("X-Timeout-Ms", "180000")
                                 .POST(HttpRequest.BodyPublishers.ofString(heavyRender()))
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray()));
@@ -113,13 +118,13 @@ class ShutdownTest {
             p.destroy(); // SIGTERM
 
             for (CompletableFuture<HttpResponse<byte[]>> f : inFlight) {
-                HttpResponse<byte[]> res = f.get(30, TimeUnit.SECONDS);
+                HttpResponse<byte[]> res = f.get(180, TimeUnit.SECONDS);
                 assertThat(res.statusCode())
                         .as("admitted work finishes during the drain")
                         .isEqualTo(200);
                 assertThat(res.headers().firstValue("Content-Type")).hasValue("image/png");
             }
-            assertThat(p.waitFor(30, TimeUnit.SECONDS))
+            assertThat(p.waitFor(180, TimeUnit.SECONDS))
                     .as("exits within the drain timeout")
                     .isTrue();
             assertThat(p.exitValue()).isZero();

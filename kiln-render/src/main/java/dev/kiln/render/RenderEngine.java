@@ -24,7 +24,11 @@ public final class RenderEngine implements Renderer {
 
     private RenderEngine(RenderLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.parsers = Map.of("scene", new SceneParser(), "svg", new SvgParser(), "lottie", new LottieParser());
+        // Ordered, so the "one of" message lists the types the same way in every run.
+        this.parsers = new java.util.LinkedHashMap<>();
+        parsers.put("scene", new SceneParser());
+        parsers.put("svg", new SvgParser());
+        parsers.put("lottie", new LottieParser());
         this.typeRequired = "required: one of " + parsers.keySet();
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
- * A private {@code redis-server} a test starts, stops, restarts and pauses ({@code CLIENT PAUSE}) at will, on its own
+ * A private {@code redis-server} a test starts, stops, restarts, stalls ({@code SIGSTOP}) and pauses ({@code CLIENT
+ * PAUSE}) at will, on its own
  * port, never the shared Redis on 6379. No persistence, so a restart comes back empty.
  */
 public final class OwnRedis implements AutoCloseable {
@@ -65,9 +66,14 @@ public final class OwnRedis implements AutoCloseable {
         }
     }
 
-    /** Stops the server (kill), waiting until it is gone. */
+    /** Stops the server (kill), waiting until it is gone; a stalled one is resumed first, so it can exit. */
     public void stop() throws InterruptedException {
         if (process != null) {
+            try {
+                resume();
+            } catch (IOException e) {
+                // already gone
+            }
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -84,6 +90,30 @@ public final class OwnRedis implements AutoCloseable {
         String reply = command("CLIENT", "PAUSE", Long.toString(d.toMillis()), "ALL");
         if (!reply.startsWith("+OK")) {
             throw new IOException("CLIENT PAUSE answered " + reply);
+        }
+    }
+
+    /**
+     * Stalls the server as a hung host would: {@code SIGSTOP}, so connections stay open and every command waits for
+     * an answer that does not come, until {@link #resume()}. Unlike {@link #pause}, the stall lasts exactly as long
+     * as the test needs, so a test can check that its requests were answered while Redis was still stalled.
+     */
+    public void stall() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Ends a {@link #stall()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String which) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", which, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        if (rc != 0) {
+            throw new IOException("kill " + which + " exited " + rc);
         }
     }
 
