@@ -1,7 +1,7 @@
 /** The platform: users and keys, projects and scenes, credits, generations, events, assets; plain JDBC on PostgreSQL. */
 module dev.kiln.platform {
     requires transitive java.sql;
-    requires com.zaxxer.hikari;
+    requires transitive com.zaxxer.hikari; // Database.trackMetrics takes its MetricsTrackerFactory
     requires flyway.core;
     requires org.postgresql.jdbc;
     requires org.slf4j;
