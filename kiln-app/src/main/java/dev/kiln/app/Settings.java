@@ -51,6 +51,8 @@ final class Settings {
             "KILN_RATE_LIMIT_WINDOW",
             "KILN_CACHE_INFLIGHT_TTL",
             "KILN_CACHE",
+            "KILN_EVENT_RETENTION",
+            "KILN_EVENT_RETENTION_INTERVAL",
             "KILN_LOG_FORMAT",
             "KILN_HEAP",
             "KILN_SOFT_HEAP",

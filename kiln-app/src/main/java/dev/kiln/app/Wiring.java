@@ -74,6 +74,9 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    /** Prunes the live-status events of long-finished generations; runs where the queue's maintenance runs. */
+    final dev.kiln.platform.events.EventRetention eventRetention;
+
     final Redis redis;
     final ReadCache cache;
     final RateLimiter limiter;
@@ -182,11 +185,15 @@ final class Wiring implements AutoCloseable {
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations()).start();
+                this.eventRetention = new dev.kiln.platform.events.EventRetention(
+                                ds, config.eventRetention(), java.time.Clock.systemUTC())
+                        .start();
             } else {
                 this.video = null;
                 this.worker = null;
                 this.maintenance = null;
                 this.reconciler = null;
+                this.eventRetention = null;
             }
         } catch (RuntimeException e) {
             database.close();
@@ -338,6 +345,9 @@ final class Wiring implements AutoCloseable {
         boolean drained =
                 server.drainAndStop(budget.minus(reserve).minus(worker == null ? Duration.ZERO : workerDrain(budget)));
         // Stop claiming, let running jobs finish or release them back to the queue, then stop maintenance.
+        if (eventRetention != null) {
+            eventRetention.close();
+        }
         if (reconciler != null) {
             reconciler.close();
         }
