@@ -91,6 +91,10 @@ final class Wiring implements AutoCloseable {
         try {
             this.apiKeys = new ApiKeys(database.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits());
             this.metrics = new Metrics();
+            // hikaricp_connections_acquire_seconds, _timeout_total, _pending…: how long requests wait for a
+            // connection, which the polling-storm benchmark reads (BENCHMARKS.md).
+            database.trackMetrics(
+                    new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(metrics.registry()));
             this.pauses = new PauseDetector(metrics.registry()).start();
             Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
