@@ -118,10 +118,12 @@ def delta(prefix):
     return {k: a[k] - b.get(k, 0) for k in a if k.startswith(prefix)}
 cache = delta("kiln_cache_requests_total")
 for k in sorted(cache): print(f"{k} +{cache[k]:.0f}")
-hits = sum(v for k, v in cache.items() if 'result="hit"' in k)
-src = sum(v for k, v in cache.items() if 'layer="source"' in k)
 l1 = sum(v for k, v in cache.items() if 'layer="l1"' in k)
-if l1: print(f"status reads: {l1:.0f}; answered from a cache layer: {100 * (l1 - src) / l1:.1f}%; loaded from PostgreSQL: {src:.0f}")
+l1_hit = sum(v for k, v in cache.items() if 'layer="l1"' in k and 'result="hit"' in k)
+l2_hit = sum(v for k, v in cache.items() if 'layer="l2"' in k and 'result="hit"' in k)
+src = l1 - l1_hit - l2_hit  # a read that neither layer answered was loaded from PostgreSQL
+if l1: print(f"status reads: {l1:.0f}; L1 {100 * l1_hit / l1:.1f}%, L2 {100 * l2_hit / l1:.1f}%, "
+             f"loaded from PostgreSQL {src:.0f} ({100 * src / l1:.1f}%)")
 for k in sorted(a):
     if k.startswith(("hikaricp_connections_timeout_total", "hikaricp_connections_acquire_seconds_max",
                      "hikaricp_connections_max", "hikaricp_connections_pending")):
