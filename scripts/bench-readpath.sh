@@ -4,8 +4,11 @@
 #      projects and 150 scenes, in a database of ~2,000,000 generations
 #   2. status, cached: saturation throughput of GET /v1/generations/{id} (200, and 304 with If-None-Match) against a
 #      trivial authenticated route (GET /v1/ping-unknown: auth, then a small 404 problem) on the same server
+#   Each dashboard run goes once as the load generator sends by default (identity) and once with
+#   Accept-Encoding: gzip, as browsers send (the client reads the compressed bytes and does not inflate them).
 # Wrap it in flock: flock /work/bench.lock scripts/bench-readpath.sh
 # Results land in bench-results/<stamp>/; the seeded database kiln_bench_read is kept (set RESEED=1 to rebuild it).
+# SKIP_BUILD=1 uses the build that is there; DASHBOARD_ONLY=1 stops after the dashboard runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${BENCH_PORT:-18200}"
@@ -17,7 +20,7 @@ export KILN_REDIS_URL="${KILN_REDIS_URL:-redis://127.0.0.1:6379/4}" KILN_REDIS_P
 PSQL=(psql -X -q -h 127.0.0.1 -U postgres)
 
 if [ "${RESEED:-0}" = 1 ]; then "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; fi
-"$ROOT/kiln" build >/dev/null
+if [ "${SKIP_BUILD:-0}" != 1 ]; then "$ROOT/kiln" build >/dev/null; fi
 
 start() { # start <cache on|off>
   KILN_CACHE="$1" "$ROOT/kiln" up > "$OUT/server-$1.log" 2>&1 &
@@ -59,12 +62,21 @@ DASH="/v1/dashboard?limit=30"
 echo "== dashboard, uncached (KILN_CACHE=off)"
 bench --path "$DASH" --mode sequential --requests 200 --out "$OUT/warm-off" >/dev/null
 bench --path "$DASH" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached" | tee "$OUT/dashboard-uncached.md"
+bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached-gzip" \
+  | tee "$OUT/dashboard-uncached-gzip.md"
 stop
 
 start on
 echo "== dashboard, cached"
 bench --path "$DASH" --mode sequential --requests 500 --out "$OUT/warm-on" >/dev/null
 bench --path "$DASH" --mode sequential --requests 5000 --out "$OUT/dashboard-cached" | tee "$OUT/dashboard-cached.md"
+bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 5000 --out "$OUT/dashboard-cached-gzip" \
+  | tee "$OUT/dashboard-cached-gzip.md"
+curl -sS -o /dev/null -w 'dashboard page: %{size_download} bytes identity, ' -H "Authorization: Bearer $KEY" \
+  "http://127.0.0.1:$PORT$DASH" | tee -a "$OUT/db.txt"
+curl -sS -o /dev/null -w '%{size_download} bytes gzip\n' -H "Authorization: Bearer $KEY" -H 'Accept-Encoding: gzip' \
+  "http://127.0.0.1:$PORT$DASH" | tee -a "$OUT/db.txt"
+if [ "${DASHBOARD_ONLY:-0}" = 1 ]; then echo "results: $OUT"; exit 0; fi
 
 echo "== status (cached) vs a trivial authenticated route, saturating with 8 clients"
 bench --path "/v1/generations/$GEN" --mode saturate --concurrency 8 --duration 10s --out "$OUT/warm-status" >/dev/null

@@ -7,6 +7,7 @@ import dev.kiln.http.EventStreamConfig;
 import dev.kiln.http.HttpConfig;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
+import dev.kiln.platform.events.EventRetentionConfig;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.renderpool.PoolConfig;
 import dev.kiln.worker.VideoSettings;
@@ -33,6 +34,7 @@ import java.nio.file.Path;
  * @param streams caps and heartbeat of live-status event streams
  * @param video how videos run: deadline, memory budget, work directory, encoder threads
  * @param ffmpeg an ffmpeg to use instead of the bundled one ({@code KILN_FFMPEG}); its ffprobe is its sibling
+ * @param eventRetention how long finished generations keep their live-status events, and how often they are pruned
  */
 record KilnConfig(
         HttpConfig http,
@@ -50,7 +52,8 @@ record KilnConfig(
         Box box,
         EventStreamConfig streams,
         VideoSettings video,
-        java.util.Optional<Path> ffmpeg) {
+        java.util.Optional<Path> ffmpeg,
+        EventRetentionConfig eventRetention) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -245,7 +248,11 @@ record KilnConfig(
                     box,
                     streams,
                     video,
-                    ffmpeg);
+                    ffmpeg,
+                    new EventRetentionConfig(
+                            s.duration(Setting.KILN_EVENT_RETENTION),
+                            s.duration(Setting.KILN_EVENT_RETENTION_INTERVAL),
+                            EventRetentionConfig.DEFAULT_BATCH_SIZE));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

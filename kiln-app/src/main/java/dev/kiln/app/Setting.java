@@ -8,6 +8,7 @@ import dev.kiln.http.HttpConfig;
 import dev.kiln.ops.Durations;
 import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
+import dev.kiln.platform.events.EventRetentionConfig;
 import dev.kiln.renderpool.PoolConfig;
 import dev.kiln.video.VideoEncoder;
 import dev.kiln.worker.VideoSettings;
@@ -72,6 +73,19 @@ enum Setting {
             EventStreamConfig.DEFAULT_MAX_STREAMS_PER_USER,
             null,
             "most event streams one user may hold open on an instance (1 to `KILN_SSE_MAX_STREAMS`)"),
+    KILN_EVENT_RETENTION(
+            Type.DURATION,
+            EventRetentionConfig.DEFAULT_RETENTION,
+            null,
+            "how long a finished (completed, failed, canceled) generation keeps its live-status events; the"
+                    + " `event-retention` service then deletes them (a live generation's events are never deleted). A"
+                    + " stream of a generation without events sends its final state once"),
+    KILN_EVENT_RETENTION_INTERVAL(
+            Type.DURATION,
+            EventRetentionConfig.DEFAULT_INTERVAL,
+            null,
+            "how often the `event-retention` service runs, on instances that run jobs (`all`, `worker`); at least"
+                    + " `100ms`"),
     KILN_SSE_HEARTBEAT(
             Type.DURATION,
             EventStreamConfig.DEFAULT_HEARTBEAT,

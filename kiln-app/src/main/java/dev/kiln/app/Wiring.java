@@ -76,6 +76,9 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    /** Prunes the live-status events of long-finished generations; runs where the queue's maintenance runs. */
+    final dev.kiln.platform.events.EventRetention eventRetention;
+
     final Redis redis;
     final ReadCache cache;
     final RateLimiter limiter;
@@ -90,6 +93,10 @@ final class Wiring implements AutoCloseable {
         try {
             this.apiKeys = new ApiKeys(database.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits());
             this.metrics = new Metrics();
+            // hikaricp_connections_acquire_seconds, _timeout_total, _pending…: how long requests wait for a
+            // connection, which the polling-storm benchmark reads (BENCHMARKS.md).
+            database.trackMetrics(
+                    new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(metrics.registry()));
             this.pauses = new PauseDetector(metrics.registry()).start();
             Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
@@ -181,11 +188,15 @@ final class Wiring implements AutoCloseable {
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations(), segments).start();
+                this.eventRetention = new dev.kiln.platform.events.EventRetention(
+                                ds, config.eventRetention(), java.time.Clock.systemUTC())
+                        .start();
             } else {
                 this.video = null;
                 this.worker = null;
                 this.maintenance = null;
                 this.reconciler = null;
+                this.eventRetention = null;
             }
         } catch (RuntimeException e) {
             database.close();
@@ -354,6 +365,9 @@ final class Wiring implements AutoCloseable {
         boolean drained = server.drainAndStop(deadline.remaining(reserve));
         if (workerDrain != null) {
             drained &= joinBy(workerDrain, deadline.remaining(reserve));
+        }
+        if (eventRetention != null) {
+            eventRetention.close();
         }
         if (reconciler != null) {
             reconciler.close();

@@ -230,6 +230,156 @@ class AssetUploadTest {
         assertThat(png.getRGB(64, 64) & 0xff).isLessThan(60);
     }
 
+    @Test
+    void synchronousRendersResolveTheCallersOwnReadyAssetsOnly() throws Exception {
+        String frank = wiring.apiKeys.create("frank").token();
+        String grace = wiring.apiKeys.create("grace").token();
+        long franks = json(upload(frank, "image/png", TestImages.png(64, 64)), 201)
+                .get("id")
+                .longValue();
+        long graces = json(upload(grace, "image/png", TestImages.png(64, 64)), 201)
+                .get("id")
+                .longValue();
+        long broken = json(upload(frank, "image/png", TestImages.pngWithGarbageData(64, 64)), 201)
+                .get("id")
+                .longValue();
+
+        HttpResponse<byte[]> own = call(frank, "POST", "/v1/renders", renderBody("asset:" + franks));
+        assertThat(own.statusCode()).as(new String(own.body())).isEqualTo(200);
+        assertThat(own.headers().firstValue("Content-Type")).hasValue("image/png");
+        var png = ImageIO.read(new ByteArrayInputStream(own.body()));
+        // The asset's red square, drawn at 2x into the 128-pixel canvas, is at its centre.
+        assertThat((png.getRGB(64, 64) >> 16) & 0xff).isGreaterThan(200);
+        assertThat(png.getRGB(64, 64) & 0xff).isLessThan(60);
+
+        HttpResponse<byte[]> foreign = call(frank, "POST", "/v1/renders", renderBody("asset:" + graces));
+        assertProblem(foreign, 422, "validation", "no asset " + graces + " among yours");
+        assertThat(JSON.readTree(foreign.body())
+                        .get("errors")
+                        .get(0)
+                        .get("pointer")
+                        .textValue())
+                .isEqualTo("/document/layers/0/src");
+        assertProblem(
+                call(frank, "POST", "/v1/renders", renderBody("asset:999999999")),
+                422,
+                "validation",
+                "no asset 999999999 among yours");
+        assertProblem(call(frank, "POST", "/v1/renders", renderBody("asset:nope")), 422, "validation", "asset:<id>");
+
+        Awaitility.await()
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> json(call(frank, "GET", "/v1/assets/" + broken, null), 200)
+                                .get("status")
+                                .textValue(),
+                        "failed"::equals);
+        HttpResponse<byte[]> failed = call(frank, "POST", "/v1/renders", renderBody("asset:" + broken));
+        assertProblem(failed, 422, "validation", "asset " + broken + " cannot be used: its image did not decode");
+        assertThat(JSON.readTree(failed.body())
+                        .get("errors")
+                        .get(0)
+                        .get("pointer")
+                        .textValue())
+                .isEqualTo("/document/layers/0/src");
+    }
+
+    @Test
+    void assetsAreListedNewestFirstInBoundedPagesAndDeletedByTheirOwnerOnly() throws Exception {
+        String heidi = wiring.apiKeys.create("heidi").token();
+        String ivan = wiring.apiKeys.create("ivan").token();
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(json(upload(heidi, "image/png", TestImages.png(16 + i, 16)), 201)
+                    .get("id")
+                    .longValue());
+        }
+        long ivans = json(upload(ivan, "image/png", TestImages.png(16, 16)), 201)
+                .get("id")
+                .longValue();
+
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = json(
+                    call(heidi, "GET", "/v1/assets?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), null), 200);
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(2);
+            page.get("items").forEach(a -> seen.add(a.get("id").longValue()));
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").textValue();
+            pages++;
+        } while (cursor != null);
+        assertThat(seen).containsExactlyElementsOf(ids.reversed());
+        assertThat(pages).isEqualTo(3);
+        assertThat(json(call(heidi, "GET", "/v1/assets?limit=1000", null), 200)
+                        .get("items")
+                        .size())
+                .as("a limit over 100 is clamped, never unbounded")
+                .isEqualTo(5);
+        assertProblem(call(heidi, "GET", "/v1/assets?limit=0", null), 400, "validation", "limit");
+        assertProblem(call(heidi, "GET", "/v1/assets?cursor=not-a-cursor", null), 400, "validation", "cursor");
+
+        long victim = ids.getFirst();
+        long project = json(call(heidi, "POST", "/v1/projects", "{\"name\":\"refs\"}"), 201)
+                .get("id")
+                .longValue();
+        long scene = json(call(heidi, "POST", "/v1/projects/" + project + "/scenes", sceneBody("asset:" + victim)), 201)
+                .get("id")
+                .longValue();
+
+        assertThat(call(ivan, "DELETE", "/v1/assets/" + victim, null).statusCode())
+                .as("another user's asset")
+                .isEqualTo(404);
+        assertThat(call(heidi, "DELETE", "/v1/assets/" + ivans, null).statusCode())
+                .isEqualTo(404);
+        assertThat(call(heidi, "DELETE", "/v1/assets/" + victim, null).statusCode())
+                .isEqualTo(204);
+        assertThat(call(heidi, "GET", "/v1/assets/" + victim, null).statusCode())
+                .isEqualTo(404);
+        assertThat(call(heidi, "DELETE", "/v1/assets/" + victim, null).statusCode())
+                .as("deleting twice")
+                .isEqualTo(404);
+        assertThat(json(call(heidi, "GET", "/v1/assets", null), 200)
+                        .get("items")
+                        .size())
+                .isEqualTo(4);
+        assertThat(json(call(ivan, "GET", "/v1/assets/" + ivans, null), 200)
+                        .get("id")
+                        .longValue())
+                .isEqualTo(ivans);
+
+        // The scene keeps its reference; generating it now is a 422 at that src, and nothing is debited.
+        JsonNode kept = json(call(heidi, "GET", "/v1/scenes/" + scene, null), 200);
+        assertThat(kept.get("document").get("layers").get(0).get("src").textValue())
+                .isEqualTo("asset:" + victim);
+        long balance = json(call(heidi, "GET", "/v1/credits", null), 200)
+                .get("balance")
+                .longValue();
+        HttpResponse<byte[]> generate =
+                call(heidi, "POST", "/v1/scenes/" + scene + "/generations", "{\"output\":{\"format\":\"png\"}}");
+        assertProblem(generate, 422, "validation", "no asset " + victim + " among yours");
+        assertThat(JSON.readTree(generate.body())
+                        .get("errors")
+                        .get(0)
+                        .get("pointer")
+                        .textValue())
+                .isEqualTo("/document/layers/0/src");
+        assertThat(json(call(heidi, "GET", "/v1/credits", null), 200)
+                        .get("balance")
+                        .longValue())
+                .isEqualTo(balance);
+    }
+
+    static String renderBody(String src) throws Exception {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("document", JSON.readTree(sceneBody(src)).get("document"));
+        body.putObject("output").put("format", "png");
+        return body.toString();
+    }
+
     static String sceneBody(String src) {
         ObjectNode doc =
                 JSON.createObjectNode().put("type", "scene").put("width", 128).put("height", 128);

@@ -180,6 +180,46 @@ class GenerationEventsTest {
     }
 
     @Test
+    void aGenerationWhoseEventsWerePrunedStreamsItsFinalStateOnceAndALiveOneKeepsItsLog() throws Exception {
+        String judy = a.apiKeys.create("judy").token();
+        int doneWidth = widths.incrementAndGet();
+        long done = submit(judy, doneWidth);
+        release(doneWidth);
+        Awaitility.await().atMost(WAIT).until(() -> status(judy, done).equals("completed"));
+        int liveWidth = widths.incrementAndGet();
+        long live = submit(judy, liveWidth);
+        long queuedEvent;
+        try (SseClient s = opened(judy, live)) {
+            queuedEvent = s.next(WAIT).id();
+        }
+
+        // Two days on: every finished generation is past its 24 h, the live one is not.
+        var retention = new dev.kiln.platform.events.EventRetention(
+                db.dataSource(),
+                dev.kiln.platform.events.EventRetentionConfig.defaults(),
+                java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(2)));
+        assertThat(retention.prune()).isPositive();
+
+        try (SseClient s = SseClient.open(baseB, judy, done, Optional.empty())) {
+            SseClient.Event last = s.next(WAIT);
+            assertThat(last.name()).isEqualTo("status");
+            assertThat(last.id()).as("not in the log: no id to resume after").isEqualTo(-1);
+            assertThat(data(last).get("status").textValue()).isEqualTo("completed");
+            assertThat(data(last).get("output").get("url").textValue()).startsWith("/v1/files/");
+            assertThat(s.next(WAIT)).isEqualTo(SseClient.END);
+        }
+        try (SseClient s = SseClient.open(baseB, judy, live, Optional.of(queuedEvent))) {
+            assertThat(data(s.next(WAIT)).get("status").textValue())
+                    .as("resumes after Last-Event-ID")
+                    .isEqualTo("processing");
+            release(liveWidth);
+            assertThat(data(s.next(WAIT)).get("stage").textValue()).isEqualTo("storing");
+            assertThat(data(s.next(WAIT)).get("status").textValue()).isEqualTo("completed");
+            assertThat(s.next(WAIT)).isEqualTo(SseClient.END);
+        }
+    }
+
+    @Test
     void liveEventsOfARunningGenerationArriveWhileConnected() throws Exception {
         String carol = a.apiKeys.create("carol").token();
         int width = widths.incrementAndGet();

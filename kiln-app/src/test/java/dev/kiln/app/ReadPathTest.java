@@ -183,6 +183,36 @@ class ReadPathTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void aCachedPageIsCompressedOnceAndInflatesToTheSameBody() throws Exception {
+        String key = a.apiKeys.create("gzip").token();
+        scene(b, key);
+        HttpResponse<byte[]> identity = call(b, key, "GET", "/v1/dashboard", null, Map.of());
+        Map<String, String> gzip = Map.of("Accept-Encoding", "gzip");
+        HttpResponse<byte[]> first = call(b, key, "GET", "/v1/dashboard", null, gzip);
+        HttpResponse<byte[]> second = call(b, key, "GET", "/v1/dashboard", null, gzip);
+        assertThat(first.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(second.body()).as("the cached value's one gzip form").isEqualTo(first.body());
+        assertThat(second.headers().firstValue("ETag"))
+                .isEqualTo(identity.headers().firstValue("ETag"));
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(second.body()))) {
+            assertThat(in.readAllBytes()).isEqualTo(identity.body());
+        }
+    }
+
+    @Test
+    void thePoolReportsHowLongRequestsWaitedForAConnection() throws Exception {
+        String key = a.apiKeys.create("pool-metrics").token();
+        scene(b, key);
+        String metrics = new String(
+                call(b, key, "GET", "/metrics", null, Map.of()).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(metrics.lines().filter(l -> l.startsWith("hikaricp_connections_acquire_seconds_count{")))
+                .singleElement()
+                .satisfies(l -> assertThat(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .isPositive());
+        assertThat(metrics).contains("hikaricp_connections_timeout_total{pool=\"kiln\"} 0.0");
+    }
+
     static long scene(Wiring w, String key) throws Exception {
         long project = json(call(w, key, "POST", "/v1/projects", "{\"name\":\"p\"}", Map.of()), 201)
                 .get("id")

@@ -2,6 +2,7 @@ package dev.kiln.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.platform.assets.Asset;
+import dev.kiln.platform.assets.AssetStatus;
 import dev.kiln.platform.assets.Assets;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.Violation;
@@ -105,6 +106,17 @@ final class AssetHandlers {
         Api.send(res, 200, json(assets.get(Api.userId(), Api.pathId(req, "id", "asset"))));
     }
 
+    /** {@code GET /v1/assets}: the caller's assets, newest first, keyset-paginated like every list. */
+    void list(ServerRequest req, ServerResponse res) {
+        Api.send(res, 200, Api.page(assets.list(Api.userId(), Api.page(req)), AssetHandlers::json));
+    }
+
+    /** {@code DELETE /v1/assets/{id}}: 204; scenes naming it keep the reference (see {@link Assets#delete}). */
+    void delete(ServerRequest req, ServerResponse res) {
+        assets.delete(Api.userId(), Api.pathId(req, "id", "asset"));
+        res.status(io.helidon.http.Status.NO_CONTENT_204).send();
+    }
+
     /** The {@link AssetReferences.Lookup} of {@code userId}: their assets only, one query for all ids. */
     AssetReferences.Lookup lookup(long userId) {
         return ids -> find(userId, ids);
@@ -113,7 +125,13 @@ final class AssetHandlers {
     private Map<Long, AssetReferences.Source> find(long userId, Set<Long> ids) {
         Map<Long, AssetReferences.Source> out = new HashMap<>();
         for (Asset a : assets.owned(userId, ids)) {
-            out.put(a.id(), new AssetReferences.Source(a.contentType(), read(a.fileKey())));
+            // A failed asset's image did not decode: a 422 at its src now rather than a failed render later.
+            out.put(
+                    a.id(),
+                    a.status() == AssetStatus.FAILED
+                            ? AssetReferences.Source.unusable(
+                                    "its image did not decode (see GET /v1/assets/" + a.id() + ")")
+                            : new AssetReferences.Source(a.contentType(), read(a.fileKey())));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.kiln.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.cache.ReadCache;
@@ -7,6 +8,9 @@ import dev.kiln.platform.PageRequest;
 import dev.kiln.platform.dashboard.Dashboard;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -34,7 +38,7 @@ final class DashboardHandler {
                             .allMatch(s -> s.latest().isEmpty()
                                     || s.latest().get().status().terminal());
                     return Optional.of(new ReadCache.Loaded(
-                            CachedJson.of(userId, Api.bytes(json(view))).encode(), settled));
+                            CachedJson.of(userId, bytes(view)).encode(), settled));
                 })
                 .map(CachedJson::decode)
                 .flatMap(c -> c.ownedBy(userId))
@@ -42,7 +46,53 @@ final class DashboardHandler {
         GenerationHandlers.sendRevalidated(req, res, body);
     }
 
-    /** The page as {@code {items: [project…], nextCursor}}. */
+    /**
+     * The page as {@code {items: [project…], nextCursor}}, written straight to bytes: the same document as
+     * {@link #json}, without building its tree first (a page of 150 scenes is about 100 KB).
+     */
+    static byte[] bytes(Dashboard.View view) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
+        try (JsonGenerator out = Api.MAPPER.getFactory().createGenerator(buffer)) {
+            out.writeStartObject();
+            out.writeArrayFieldStart("items");
+            for (Dashboard.ProjectSummary p : view.projects()) {
+                out.writeStartObject();
+                out.writeNumberField("id", p.id());
+                out.writeStringField("name", p.name());
+                out.writeNumberField("sceneCount", p.sceneCount());
+                out.writeNumberField("completedCost", p.completedCost());
+                out.writeStringField("createdAt", Api.time(p.createdAt()));
+                out.writeStringField("updatedAt", Api.time(p.updatedAt()));
+                out.writeArrayFieldStart("scenes");
+                for (Dashboard.SceneSummary s : p.scenes()) {
+                    out.writeStartObject();
+                    out.writeNumberField("id", s.id());
+                    out.writeStringField("name", s.name());
+                    out.writeNumberField("position", s.position());
+                    out.writeStringField("createdAt", Api.time(s.createdAt()));
+                    out.writeStringField("updatedAt", Api.time(s.updatedAt()));
+                    out.writeFieldName("latestGeneration");
+                    if (s.latest().isPresent()) {
+                        GenerationHandlers.write(out, s.latest().get());
+                    } else {
+                        out.writeNull();
+                    }
+                    out.writeEndObject();
+                }
+                out.writeEndArray();
+                out.writeStringField("scenesNextCursor", p.scenesNextCursor().orElse(null));
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeStringField("nextCursor", view.nextCursor().orElse(null));
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a dashboard page to memory", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** The page as {@code {items: [project…], nextCursor}}, as a tree (tests compare {@link #bytes} with it). */
     static ObjectNode json(Dashboard.View view) {
         ObjectNode node = Api.MAPPER.createObjectNode();
         ArrayNode items = node.putArray("items");

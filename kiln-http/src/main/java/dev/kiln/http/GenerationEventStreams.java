@@ -84,7 +84,7 @@ final class GenerationEventStreams implements AutoCloseable {
                 Stream stream = new Stream(id);
                 GenerationEventHub.Subscription sub = hub.subscribe(id, stream)) {
             open.add(stream);
-            stream.run(res, after, generation.status().terminal());
+            stream.run(res, after, generation);
         }
     }
 
@@ -150,7 +150,8 @@ final class GenerationEventStreams implements AutoCloseable {
             queue.offer(WAKE);
         }
 
-        void run(ServerResponse res, long after, boolean terminalAtStart) {
+        void run(ServerResponse res, long after, Generation atStart) {
+            boolean terminalAtStart = atStart.status().terminal();
             res.status(Status.OK_200);
             res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
@@ -172,6 +173,10 @@ final class GenerationEventStreams implements AutoCloseable {
                         }
                         readLog = batch.size() == GenerationEvents.MAX_BATCH;
                         if (firstRead && !readLog && terminalAtStart) {
+                            if (batch.isEmpty() && log.after(generationId, 0, 1).isEmpty()) {
+                                // Finished long ago and its log is pruned (EventRetention): its final state, once.
+                                send(out, finalState(atStart));
+                            }
                             return; // terminal before we connected and the client has seen its last event
                         }
                         firstRead = false;
@@ -203,6 +208,21 @@ final class GenerationEventStreams implements AutoCloseable {
             }
         }
 
+        /** A finished generation's state as an event without an id: it is not in the log, so nothing resumes after it. */
+        private static GenerationEvent finalState(Generation g) {
+            return new GenerationEvent(
+                    0,
+                    g.id(),
+                    "status",
+                    g.status(),
+                    g.progress(),
+                    g.stage(),
+                    g.attempt(),
+                    g.outputJson(),
+                    g.errorJson(),
+                    g.finishedAt().orElse(g.updatedAt()));
+        }
+
         private long send(OutputStream out, GenerationEvent e) throws IOException {
             ObjectNode data = Api.MAPPER.createObjectNode();
             data.put("generationId", e.generationId());
@@ -213,7 +233,8 @@ final class GenerationEventStreams implements AutoCloseable {
             data.set("output", e.outputJson().map(Api::tree).orElse(null));
             data.set("error", e.errorJson().map(Api::tree).orElse(null));
             data.put("at", Api.time(e.at()));
-            String frame = "id: " + e.id() + "\nevent: " + e.kind() + "\ndata: " + Api.text(data) + "\n\n";
+            String frame = (e.id() > 0 ? "id: " + e.id() + "\n" : "") + "event: " + e.kind() + "\ndata: "
+                    + Api.text(data) + "\n\n";
             write(out, frame.getBytes(StandardCharsets.UTF_8));
             return e.id();
         }

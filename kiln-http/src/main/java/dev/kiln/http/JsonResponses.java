@@ -28,6 +28,18 @@ final class JsonResponses {
         }
     }
 
+    /** A cached body: its gzip form is compressed once per cached value, then reused. */
+    static void send(ServerResponse res, String contentType, CachedJson body) {
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        if (body.json().length >= MIN_GZIP_BYTES && RequestContext.acceptsGzip()) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            res.send(body.gzip());
+        } else {
+            res.send(body.json());
+        }
+    }
+
     static byte[] gzip(byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

@@ -58,11 +58,19 @@ public final class KilnServer implements AutoCloseable {
         this.pool = pool;
         this.disconnects = DisconnectWatcher.forThisHost();
         JsonBodies bodies = new JsonBodies(config);
-        RenderHandler render = new RenderHandler(config, renderer, pool, bodies, metrics, disconnects, Ticker.SYSTEM);
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
         AssetHandlers assets = extras.assets()
                 .map(a -> new AssetHandlers(a, store, extras.imageLimits()))
                 .orElse(null);
+        RenderHandler render = new RenderHandler(
+                config,
+                renderer,
+                pool,
+                bodies,
+                metrics,
+                disconnects,
+                Ticker.SYSTEM,
+                assets == null ? null : assets::lookup);
         Documents documents =
                 new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM, assets == null ? null : assets::lookup);
         ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
@@ -101,7 +109,9 @@ public final class KilnServer implements AutoCloseable {
         }
         if (assets != null) {
             live.add(new Route(Method.POST, "/v1/assets", assets::create));
+            live.add(new Route(Method.GET, "/v1/assets", assets::list));
             live.add(new Route(Method.GET, "/v1/assets/{id}", assets::get));
+            live.add(new Route(Method.DELETE, "/v1/assets/{id}", assets::delete));
         }
         api = java.util.stream.Stream.concat(api.stream(), live.stream()).toList();
         List<Route> operations = List.of(

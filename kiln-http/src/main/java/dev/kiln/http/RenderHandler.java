@@ -6,6 +6,7 @@ import dev.kiln.render.PreparedRender;
 import dev.kiln.render.RenderCancelledException;
 import dev.kiln.render.RenderOutput;
 import dev.kiln.render.Renderer;
+import dev.kiln.render.image.AssetReferences;
 import dev.kiln.renderpool.Admission;
 import dev.kiln.renderpool.Outcome;
 import dev.kiln.renderpool.RejectReason;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,8 @@ final class RenderHandler implements Handler {
     private final HttpMetrics metrics;
     private final DisconnectWatcher disconnects;
     private final Ticker ticker;
+    /** The caller's asset lookup for {@code asset:<id>} sources; null when uploads are not served. */
+    private final LongFunction<AssetReferences.Lookup> assets;
 
     RenderHandler(
             HttpConfig config,
@@ -47,7 +51,8 @@ final class RenderHandler implements Handler {
             JsonBodies bodies,
             HttpMetrics metrics,
             DisconnectWatcher disconnects,
-            Ticker ticker) {
+            Ticker ticker,
+            LongFunction<AssetReferences.Lookup> assets) {
         this.config = config;
         this.renderer = renderer;
         this.pool = pool;
@@ -55,6 +60,7 @@ final class RenderHandler implements Handler {
         this.metrics = metrics;
         this.disconnects = disconnects;
         this.ticker = ticker;
+        this.assets = assets;
     }
 
     @Override
@@ -68,10 +74,13 @@ final class RenderHandler implements Handler {
             throw reject(early.get().reason(), early.get().retryAfter());
         }
         JsonNode body = bodies.read(req);
+        // asset:<id> sources become the caller's own bytes in a copy, as in a generation; any other id is a 422 at
+        // its src (another user's asset cannot be probed).
+        JsonNode resolved = assets == null ? body : AssetReferences.resolve(body, assets.apply(Api.userId()));
         PreparedRender prepared;
         try {
             // Parsing a hostile document can loop like drawing one: the budget bounds it too.
-            prepared = renderer.prepare(body, () -> ticker.nanos() - deadline >= 0);
+            prepared = renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0);
         } catch (RenderCancelledException e) {
             throw timedOut(budget);
         }

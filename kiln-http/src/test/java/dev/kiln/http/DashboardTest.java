@@ -102,6 +102,40 @@ class DashboardTest {
         assertThat(rest.at("/items/0/position").asInt()).isEqualTo(20);
     }
 
+    @Test
+    void theStreamedPageIsTheTreePageByteForByte() throws Exception {
+        String key = server.newUserKey("streamed");
+        long user = userOf(key);
+        long p = createProject(key, "ünïcode & <tags>");
+        long queued = createScene(key, p);
+        long completed = createScene(key, p);
+        long failed = createScene(key, p);
+        createScene(key, p); // no generation at all
+        for (long scene : new long[] {queued, completed, failed}) {
+            server.call(key, "POST", "/v1/scenes/" + scene + "/generations", "{}", Map.of());
+        }
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement done = c.prepareStatement("""
+                        UPDATE generations SET status = 'completed', progress = 100, stage = 'completed',
+                               output = '{"url":"/v1/files/a.png","bytes":3,"width":1,"height":1}',
+                               thumbnail_url = '/v1/files/a.png', started_at = now(), finished_at = now()
+                         WHERE scene_id = ?""");
+                PreparedStatement broke = c.prepareStatement("""
+                        UPDATE generations SET status = 'failed', error = '{"code":"render-failed","message":"x"}',
+                               started_at = now(), finished_at = now()
+                         WHERE scene_id = ?""")) {
+            done.setLong(1, completed);
+            assertThat(done.executeUpdate()).isEqualTo(1);
+            broke.setLong(1, failed);
+            assertThat(broke.executeUpdate()).isEqualTo(1);
+        }
+        var view = new dev.kiln.platform.dashboard.Dashboard(db.dataSource())
+                .page(user, dev.kiln.platform.PageRequest.first());
+        assertThat(view.projects().getFirst().scenes()).hasSize(4);
+        assertThat(new String(DashboardHandler.bytes(view), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(new String(Api.bytes(DashboardHandler.json(view)), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static long statementsOf(String key, String path) {
         counter.reset();
         HttpResponse<byte[]> r = server.call(key, "GET", path, null, Map.of());

@@ -25,8 +25,14 @@ final class HttpBenchCommand implements Callable<Integer> {
     @Mixin
     private LoadOptions load;
 
-    @Option(names = "--path", required = true, description = "Path and query to GET, e.g. /v1/generations/42")
+    @Option(names = "--path", description = "Path and query to GET, e.g. /v1/generations/42")
     private String path;
+
+    @Option(
+            names = "--paths-file",
+            description = "A file of paths, one a line; requests rotate over them (e.g. a polling storm over many"
+                    + " generations). Instead of --path")
+    private java.nio.file.Path pathsFile;
 
     /** Creates the command; picocli fills in the options. */
     public HttpBenchCommand() {}
@@ -45,11 +51,34 @@ final class HttpBenchCommand implements Callable<Integer> {
 
     private LoadSpec loadSpec() {
         load.validate();
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("--path must start with /, was " + path);
+        if ((path == null) == (pathsFile == null)) {
+            throw new IllegalArgumentException("give exactly one of --path and --paths-file");
         }
-        return load.apply(LoadSpec.builder(java.net.URI.create(load.url.replaceAll("/+$", "") + path))
-                        .method("GET"))
+        java.util.List<String> paths;
+        if (path != null) {
+            paths = java.util.List.of(path);
+        } else {
+            try {
+                paths = java.nio.file.Files.readAllLines(pathsFile).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty())
+                        .toList();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--paths-file " + pathsFile + " cannot be read: " + e.getMessage());
+            }
+            if (paths.isEmpty()) {
+                throw new IllegalArgumentException("--paths-file " + pathsFile + " has no paths");
+            }
+        }
+        String base = load.url.replaceAll("/+$", "");
+        java.util.List<java.net.URI> targets = new java.util.ArrayList<>();
+        for (String p : paths) {
+            if (!p.startsWith("/")) {
+                throw new IllegalArgumentException("a path must start with /, was " + p);
+            }
+            targets.add(java.net.URI.create(base + p));
+        }
+        return load.apply(LoadSpec.builder(targets.getFirst()).method("GET").targets(targets))
                 .build();
     }
 }

@@ -31,6 +31,10 @@ final class LoadGenerator {
     private final Clock wallClock;
     private final Tally warmup = new Tally();
     private final Tally measured = new Tally();
+    /** Every target's request; request {@code i} of the run is {@code rotation[i % length]}. */
+    private HttpRequest[] rotation;
+
+    private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
 
     LoadGenerator(LoadSpec spec, Ticker ticker, Clock wallClock) {
         this.spec = spec;
@@ -45,7 +49,8 @@ final class LoadGenerator {
 
     LoadReport execute() throws InterruptedException {
         var startedAt = wallClock.instant();
-        HttpRequest request = request();
+        rotation = spec.targets().stream().map(this::request).toArray(HttpRequest[]::new);
+        HttpRequest request = rotation[0];
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -185,7 +190,10 @@ final class LoadGenerator {
         Outcome outcome;
         try {
             // discarding() still reads the whole body, so latency covers the complete response.
-            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpRequest next = rotation.length == 1
+                    ? request
+                    : rotation[(int) Math.floorMod(sends.getAndIncrement(), (long) rotation.length)];
+            HttpResponse<Void> response = client.send(next, HttpResponse.BodyHandlers.discarding());
             outcome = Outcome.ofStatus(response.statusCode());
         } catch (IOException e) {
             outcome = Outcome.CONNECTION_ERROR;
@@ -197,8 +205,8 @@ final class LoadGenerator {
         tally.record(outcome, startNanos, ticker.nanoTime());
     }
 
-    private HttpRequest request() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(spec.target()).timeout(spec.requestTimeout());
+    private HttpRequest request(java.net.URI target) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(spec.requestTimeout());
         if (spec.body() != null) {
             builder.header("Content-Type", "application/json");
         }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param concurrency the number of closed-loop clients ({@link Mode#SATURATE} only)
  * @param requestTimeout the client-side limit on one request, so that every run ends
  * @param maxOutstanding the cap on requests in flight ({@link Mode#OPEN}); sends beyond it count as dropped
+ * @param targets the URLs requests rotate over, request {@code i} going to {@code targets[i % size]} (a polling storm
+ *     over many generations); {@code target} alone when empty, else {@code target} is its first
  */
 record LoadSpec(
         Mode mode,
@@ -41,7 +44,8 @@ record LoadSpec(
         int requests,
         int concurrency,
         Duration requestTimeout,
-        int maxOutstanding) {
+        int maxOutstanding,
+        List<URI> targets) {
 
     /** Default client-side timeout of one request. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -90,6 +94,11 @@ record LoadSpec(
     public LoadSpec {
         Objects.requireNonNull(mode, "mode");
         requireLoopback(target);
+        targets = targets == null || targets.isEmpty() ? List.of(target) : List.copyOf(targets);
+        if (!targets.getFirst().equals(target)) {
+            throw new IllegalArgumentException("target must be the first of targets");
+        }
+        targets.forEach(LoadSpec::requireLoopback);
         if (method == null || !method.matches("[A-Z]+")) {
             throw new IllegalArgumentException("method must be an upper-case HTTP method, was " + method);
         }
@@ -200,7 +209,8 @@ record LoadSpec(
                 + (body == null ? "none" : body.length() + " chars") + ", apiKey=" + (apiKey == null ? "none" : "***")
                 + ", headers=" + headers.keySet() + ", ratePerSecond=" + ratePerSecond + ", duration=" + duration
                 + ", warmup=" + warmup + ", requests=" + requests + ", concurrency=" + concurrency
-                + ", requestTimeout=" + requestTimeout + ", maxOutstanding=" + maxOutstanding + "]";
+                + ", requestTimeout=" + requestTimeout + ", maxOutstanding=" + maxOutstanding + ", targets="
+                + targets.size() + "]";
     }
 
     /** Fluent construction of a {@link LoadSpec}; {@link #build()} validates. */
@@ -218,6 +228,7 @@ record LoadSpec(
         private int concurrency = DEFAULT_CONCURRENCY;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
+        private List<URI> targets = List.of();
 
         private Builder(URI target) {
             this.target = target;
@@ -295,6 +306,12 @@ record LoadSpec(
             return this;
         }
 
+        /** Sets the URLs requests rotate over; the builder's target must be the first. */
+        public Builder targets(List<URI> value) {
+            this.targets = List.copyOf(value);
+            return this;
+        }
+
         /** Validates and builds the spec. */
         public LoadSpec build() {
             return new LoadSpec(
@@ -310,7 +327,8 @@ record LoadSpec(
                     requests,
                     concurrency,
                     requestTimeout,
-                    maxOutstanding);
+                    maxOutstanding,
+                    targets);
         }
     }
 }

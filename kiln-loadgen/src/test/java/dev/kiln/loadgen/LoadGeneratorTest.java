@@ -1,6 +1,7 @@
 package dev.kiln.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -182,6 +183,46 @@ class LoadGeneratorTest {
                 assertThat(r.body()).isEqualTo("{\"a\":1}");
             });
         }
+    }
+
+    @Test
+    void requestsRotateOverEveryTarget() throws Exception {
+        try (TestServer server = new TestServer(n -> TestServer.Reply.of(200))) {
+            List<java.net.URI> targets = List.of(
+                    server.uri("/v1/generations/1"), server.uri("/v1/generations/2"), server.uri("/v1/generations/3"));
+            LoadReport report = LoadGenerator.run(LoadSpec.builder(targets.getFirst())
+                    .method("GET")
+                    .targets(targets)
+                    .mode(LoadSpec.Mode.SEQUENTIAL)
+                    .requests(9)
+                    .build());
+
+            assertThat(report.count(Outcome.SUCCESS)).isEqualTo(9);
+            assertThat(server.received())
+                    .extracting(TestServer.Received::path)
+                    .containsExactly(
+                            "/v1/generations/1",
+                            "/v1/generations/2",
+                            "/v1/generations/3",
+                            "/v1/generations/1",
+                            "/v1/generations/2",
+                            "/v1/generations/3",
+                            "/v1/generations/1",
+                            "/v1/generations/2",
+                            "/v1/generations/3");
+        }
+        assertThatThrownBy(() -> LoadSpec.builder(java.net.URI.create("http://127.0.0.1:1/a"))
+                        .targets(List.of(java.net.URI.create("http://127.0.0.1:1/b")))
+                        .ratePerSecond(1)
+                        .build())
+                .hasMessageContaining("target must be the first of targets");
+        assertThatThrownBy(() -> LoadSpec.builder(java.net.URI.create("http://127.0.0.1:1/a"))
+                        .targets(List.of(
+                                java.net.URI.create("http://127.0.0.1:1/a"),
+                                java.net.URI.create("http://example.com/b")))
+                        .ratePerSecond(1)
+                        .build())
+                .hasMessageContaining("not loopback");
     }
 
     @Test

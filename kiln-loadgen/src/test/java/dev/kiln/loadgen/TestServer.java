@@ -26,7 +26,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** One received request. */
-    record Received(long arrivalNanos, String authorization, String timeoutHeader, String body) {}
+    record Received(long arrivalNanos, String authorization, String timeoutHeader, String body, String path) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -52,7 +52,8 @@ final class TestServer implements AutoCloseable {
                         arrival,
                         exchange.getRequestHeaders().getFirst("Authorization"),
                         exchange.getRequestHeaders().getFirst("X-Timeout-Ms"),
-                        body));
+                        body,
+                        exchange.getRequestURI().getPath()));
                 Reply reply = replies.apply(n);
                 if (reply.stallMillis() > 0) {
                     Thread.sleep(reply.stallMillis());

@@ -139,15 +139,11 @@ class PlatformIndexesTest {
                         new Object[] {USER, Long.MAX_VALUE, 21},
                         "credit_ledger_user_id_id_idx"),
                 Arguments.of(
-                        "dashboard projects (scene count, completed cost)",
-                        sql(Dashboard.class, "PROJECTS"),
-                        new Object[] {USER, Long.MAX_VALUE, 21},
-                        "projects_user_id_id_idx&scenes_project_position_key&generations_project_completed_idx"),
-                Arguments.of(
-                        "dashboard scenes with their latest generation",
-                        sql(Dashboard.class, "SCENES"),
-                        new Object[] {new Long[] {1000L, 1200L, 1400L}, 21},
-                        "scenes_project_position_key&generations_scene_id_id_idx"),
+                        "dashboard page (projects, counts, scenes, latest generations) in one statement",
+                        sql(Dashboard.class, "PAGE"),
+                        new Object[] {USER, Long.MAX_VALUE, 21, 20, 20, 21},
+                        "projects_user_id_id_idx&scenes_project_position_key&generations_project_completed_idx"
+                                + "&generations_scene_id_id_idx"),
                 Arguments.of(
                         "a generation's events after Last-Event-ID",
                         sql(dev.kiln.platform.events.GenerationEvents.class, "AFTER"),

@@ -1,6 +1,7 @@
 package dev.kiln.worker;
 
 import dev.kiln.platform.assets.Asset;
+import dev.kiln.platform.assets.AssetStatus;
 import dev.kiln.platform.assets.Assets;
 import dev.kiln.render.image.AssetReferences;
 import dev.kiln.storage.BlobKey;
@@ -32,7 +33,13 @@ public final class StoredAssets {
     private Map<Long, AssetReferences.Source> find(long userId, Set<Long> ids) {
         Map<Long, AssetReferences.Source> out = new HashMap<>();
         for (Asset a : assets.owned(userId, ids)) {
-            out.put(a.id(), new AssetReferences.Source(a.contentType(), read(store, a.fileKey())));
+            // A failed asset's image did not decode: a 422 at its src now rather than a failed render later.
+            out.put(
+                    a.id(),
+                    a.status() == AssetStatus.FAILED
+                            ? AssetReferences.Source.unusable(
+                                    "its image did not decode (see GET /v1/assets/" + a.id() + ")")
+                            : new AssetReferences.Source(a.contentType(), read(store, a.fileKey())));
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package dev.kiln.platform.assets;
 
 import dev.kiln.platform.NotFoundException;
+import dev.kiln.platform.Page;
+import dev.kiln.platform.PageRequest;
 import dev.kiln.platform.Sql;
 import java.sql.Array;
 import java.sql.Connection;
@@ -36,6 +38,13 @@ public final class Assets {
             ON CONFLICT (user_id, key) DO NOTHING""";
     private static final String GET = "SELECT " + COLUMNS + " FROM assets WHERE id = ? AND user_id = ?";
     private static final String OWNED = "SELECT " + COLUMNS + " FROM assets WHERE user_id = ? AND id = ANY(?)";
+    // One range of assets_user_id_id_idx, newest first.
+    private static final String LIST = "SELECT " + COLUMNS + """
+             FROM assets
+            WHERE user_id = ? AND id < ?
+            ORDER BY id DESC
+            LIMIT ?""";
+    private static final String DELETE = "DELETE FROM assets WHERE id = ? AND user_id = ?";
     private static final String FOR_JOB = "SELECT " + COLUMNS + " FROM assets WHERE id = ?";
     // Status-guarded, so a late or repeated outcome changes nothing.
     private static final String READY = """
@@ -147,6 +156,45 @@ public final class Assets {
                     }
                 }
                 return out;
+            }
+        });
+    }
+
+    /** The user's assets, newest first. */
+    public Page<Asset> list(long userId, PageRequest page) {
+        return Sql.once(dataSource, "listing assets", c -> {
+            List<Asset> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(LIST)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, page.after().orElse(Long.MAX_VALUE));
+                ps.setInt(3, page.limit() + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(map(rs));
+                    }
+                }
+            }
+            return page.page(rows, Asset::id);
+        });
+    }
+
+    /**
+     * Deletes the user's asset {@code id}. Scenes that name it keep their {@code asset:<id>} source, which then
+     * resolves to nothing (a 422 when such a scene is stored or generated; a generation already queued fails and is
+     * refunded); a thumbnail job still queued finds it gone and does nothing. The stored bytes stay, because storage
+     * is content-addressed and other files may share them.
+     *
+     * @throws NotFoundException when it does not exist or is another user's
+     */
+    public void delete(long userId, long id) {
+        Sql.once(dataSource, "deleting an asset", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DELETE)) {
+                ps.setLong(1, id);
+                ps.setLong(2, userId);
+                if (ps.executeUpdate() == 0) {
+                    throw new NotFoundException("asset " + id);
+                }
+                return null;
             }
         });
     }

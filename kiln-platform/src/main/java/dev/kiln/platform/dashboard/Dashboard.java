@@ -4,11 +4,8 @@ import dev.kiln.platform.PageRequest;
 import dev.kiln.platform.Sql;
 import dev.kiln.platform.generations.Generation;
 import dev.kiln.platform.generations.Generations;
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,44 +17,49 @@ import javax.sql.DataSource;
 
 /**
  * The dashboard read model: a page of the user's projects, each with its scene count, the total cost of its completed
- * generations and its first scenes, each scene with its latest generation. Two SQL statements per page whatever the
- * number of projects and scenes (one when the page is empty), each an index range per row (see
- * {@code V6__read_path_indexes.sql}). Thread-safe.
+ * generations and its first scenes, each scene with its latest generation. One SQL statement per page whatever the
+ * number of projects and scenes, an index range per row (see {@code V6__read_path_indexes.sql}). Thread-safe.
  */
 public final class Dashboard {
 
     /** Scenes shown per project, in position order; the rest are at {@code scenesNextCursor}. */
     public static final int SCENES_PER_PROJECT = 20;
 
-    // Correlated subqueries, not joins with GROUP BY: each is one index range for one project of the page, so the
-    // cost follows the page size, not the user's history.
-    static final String PROJECTS = """
-            SELECT p.id, p.name, p.created_at, p.updated_at,
-                   (SELECT count(*) FROM scenes s WHERE s.project_id = p.id) AS scene_count,
-                   (SELECT coalesce(sum(g.cost), 0) FROM generations g
-                     WHERE g.project_id = p.id AND g.status = 'completed') AS completed_cost
-              FROM projects p
-             WHERE p.user_id = ? AND p.id < ?
-             ORDER BY p.id DESC
-             LIMIT ?""";
-    // For every project of the page at once: its first scenes (one range of scenes_project_position_key each) and each
-    // scene's latest generation (the first entry of generations_scene_id_id_idx for that scene).
-    static final String SCENES = "SELECT s.id, s.project_id, s.name, s.position, s.created_at, s.updated_at, "
-            + Generations.columns("g", "g_") + """
+    // One statement, so a page costs one round trip to PostgreSQL. The page's projects (one range of
+    // projects_user_id_id_idx, one row more than shown, to know whether there is a next page); for each shown project
+    // its counts as correlated index lookups (their cost follows the page, not the user's history), its first scenes
+    // (one range of scenes_project_position_key) and each scene's latest generation (the first entry of
+    // generations_scene_id_id_idx for that scene). The extra project only says that there is more: the lateral
+    // subqueries' "page.n <= ?" is a one-time filter, so nothing is looked up for it.
+    static final String PAGE = """
+            WITH page AS (
+                SELECT p.id, p.name, p.created_at, p.updated_at, row_number() OVER (ORDER BY p.id DESC) AS n
+                  FROM projects p
+                 WHERE p.user_id = ? AND p.id < ?
+                 ORDER BY p.id DESC
+                 LIMIT ?)
+            SELECT page.id AS p_id, page.n AS p_n, page.name AS p_name, page.created_at AS p_created_at,
+                   page.updated_at AS p_updated_at, c.scene_count, c.completed_cost,
+                   s.id, s.name, s.position, s.created_at, s.updated_at,""" + " " + Generations.columns("g", "g_") + """
 
-              FROM unnest(?::bigint[]) AS page(project_id)
-              CROSS JOIN LATERAL (
-                    SELECT sc.id, sc.project_id, sc.name, sc.position, sc.created_at, sc.updated_at
+              FROM page
+              LEFT JOIN LATERAL (
+                    SELECT (SELECT count(*) FROM scenes sc WHERE sc.project_id = page.id) AS scene_count,
+                           (SELECT coalesce(sum(gc.cost), 0) FROM generations gc
+                             WHERE gc.project_id = page.id AND gc.status = 'completed') AS completed_cost
+                     WHERE page.n <= ?) c ON true
+              LEFT JOIN LATERAL (
+                    SELECT sc.id, sc.name, sc.position, sc.created_at, sc.updated_at
                       FROM scenes sc
-                     WHERE sc.project_id = page.project_id
+                     WHERE sc.project_id = page.id AND page.n <= ?
                      ORDER BY sc.position
-                     LIMIT ?) s
+                     LIMIT ?) s ON true
               LEFT JOIN LATERAL (
                     SELECT * FROM generations gg
                      WHERE gg.scene_id = s.id
                      ORDER BY gg.id DESC
                      LIMIT 1) g ON true
-             ORDER BY s.project_id DESC, s.position""";
+             ORDER BY page.id DESC, s.position""";
 
     private final DataSource dataSource;
 
@@ -99,18 +101,58 @@ public final class Dashboard {
         }
     }
 
-    /** The user's dashboard page {@code page} (projects newest first). */
+    /** The user's dashboard page {@code page} (projects newest first), in one statement. */
     public View page(long userId, PageRequest page) {
         return Sql.once(dataSource, "reading the dashboard", c -> {
-            List<ProjectRow> rows = projects(c, userId, page);
-            boolean more = rows.size() > page.limit();
-            if (more) {
-                rows = rows.subList(0, page.limit());
+            Map<Long, ProjectRow> rows = new LinkedHashMap<>();
+            boolean more = false;
+            try (PreparedStatement ps = c.prepareStatement(PAGE)) {
+                ps.setLong(1, userId);
+                ps.setLong(2, page.after().orElse(Long.MAX_VALUE));
+                ps.setInt(3, page.limit() + 1);
+                ps.setInt(4, page.limit());
+                ps.setInt(5, page.limit());
+                ps.setInt(6, SCENES_PER_PROJECT + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getLong("p_n") > page.limit()) {
+                            more = true;
+                            continue;
+                        }
+                        long projectId = rs.getLong("p_id");
+                        ProjectRow row = rows.get(projectId);
+                        if (row == null) {
+                            row = new ProjectRow(
+                                    projectId,
+                                    rs.getString("p_name"),
+                                    Sql.instant(rs.getTimestamp("p_created_at")),
+                                    Sql.instant(rs.getTimestamp("p_updated_at")),
+                                    rs.getLong("scene_count"),
+                                    rs.getLong("completed_cost"),
+                                    new ArrayList<>());
+                            rows.put(projectId, row);
+                        }
+                        rs.getLong("id");
+                        if (rs.wasNull()) {
+                            continue; // a project without scenes
+                        }
+                        rs.getLong("g_id");
+                        Optional<Generation> latest =
+                                rs.wasNull() ? Optional.empty() : Optional.of(Generations.map(rs, "g_"));
+                        row.scenes()
+                                .add(new SceneSummary(
+                                        rs.getLong("id"),
+                                        rs.getString("name"),
+                                        rs.getInt("position"),
+                                        Sql.instant(rs.getTimestamp("created_at")),
+                                        Sql.instant(rs.getTimestamp("updated_at")),
+                                        latest));
+                    }
+                }
             }
-            Map<Long, List<SceneSummary>> scenes = rows.isEmpty() ? Map.of() : scenes(c, rows);
             List<ProjectSummary> projects = new ArrayList<>(rows.size());
-            for (ProjectRow r : rows) {
-                List<SceneSummary> s = scenes.getOrDefault(r.id(), List.of());
+            for (ProjectRow r : rows.values()) {
+                List<SceneSummary> s = r.scenes();
                 Optional<String> scenesNext = Optional.empty();
                 if (s.size() > SCENES_PER_PROJECT) {
                     s = s.subList(0, SCENES_PER_PROJECT);
@@ -126,63 +168,19 @@ public final class Dashboard {
                         s,
                         scenesNext));
             }
-            Optional<String> next =
-                    more ? Optional.of(PageRequest.encode(rows.getLast().id())) : Optional.empty();
+            Optional<String> next = more && !projects.isEmpty()
+                    ? Optional.of(PageRequest.encode(projects.getLast().id()))
+                    : Optional.empty();
             return new View(projects, next);
         });
     }
 
     private record ProjectRow(
-            long id, String name, Instant createdAt, Instant updatedAt, long sceneCount, long completedCost) {}
-
-    private static List<ProjectRow> projects(Connection c, long userId, PageRequest page) throws SQLException {
-        List<ProjectRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(PROJECTS)) {
-            ps.setLong(1, userId);
-            ps.setLong(2, page.after().orElse(Long.MAX_VALUE));
-            ps.setInt(3, page.limit() + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new ProjectRow(
-                            rs.getLong("id"),
-                            rs.getString("name"),
-                            Sql.instant(rs.getTimestamp("created_at")),
-                            Sql.instant(rs.getTimestamp("updated_at")),
-                            rs.getLong("scene_count"),
-                            rs.getLong("completed_cost")));
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** The first scenes (one more than shown, to know whether there are more) of every project in {@code rows}. */
-    private static Map<Long, List<SceneSummary>> scenes(Connection c, List<ProjectRow> rows) throws SQLException {
-        Map<Long, List<SceneSummary>> byProject = new LinkedHashMap<>();
-        Long[] ids = rows.stream().map(ProjectRow::id).toArray(Long[]::new);
-        Array array = c.createArrayOf("bigint", ids);
-        try (PreparedStatement ps = c.prepareStatement(SCENES)) {
-            ps.setArray(1, array);
-            ps.setInt(2, SCENES_PER_PROJECT + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rs.getLong("g_id");
-                    Optional<Generation> latest =
-                            rs.wasNull() ? Optional.empty() : Optional.of(Generations.map(rs, "g_"));
-                    byProject
-                            .computeIfAbsent(rs.getLong("project_id"), k -> new ArrayList<>())
-                            .add(new SceneSummary(
-                                    rs.getLong("id"),
-                                    rs.getString("name"),
-                                    rs.getInt("position"),
-                                    Sql.instant(rs.getTimestamp("created_at")),
-                                    Sql.instant(rs.getTimestamp("updated_at")),
-                                    latest));
-                }
-            }
-        } finally {
-            array.free();
-        }
-        return byProject;
-    }
+            long id,
+            String name,
+            Instant createdAt,
+            Instant updatedAt,
+            long sceneCount,
+            long completedCost,
+            List<SceneSummary> scenes) {}
 }

@@ -28,8 +28,22 @@ public final class AssetReferences {
 
     private AssetReferences() {}
 
-    /** An asset's stored bytes and their media type. */
-    public record Source(String mediaType, byte[] bytes) {}
+    /**
+     * An asset's stored bytes and their media type, or why the caller's asset cannot be used.
+     *
+     * @param unusable null for a usable asset; else the reason it is not (its image did not decode), for the 422
+     */
+    public record Source(String mediaType, byte[] bytes, String unusable) {
+        /** A usable asset. */
+        public Source(String mediaType, byte[] bytes) {
+            this(mediaType, bytes, null);
+        }
+
+        /** The caller's asset that cannot be rendered, and why. */
+        public static Source unusable(String why) {
+            return new Source("", new byte[0], why);
+        }
+    }
 
     /** Finds the caller's assets among {@code ids}; ids that are not the caller's are simply absent. */
     @FunctionalInterface
@@ -80,9 +94,12 @@ public final class AssetReferences {
         Map<Long, Source> found = lookup.find(ids);
         List<Violation> errors = new ArrayList<>();
         for (Ref r : refs) {
-            if (!found.containsKey(r.assetId())) {
+            Source s = found.get(r.assetId());
+            if (s == null) {
                 errors.add(new Violation(
                         r.pointer(), "no asset " + r.assetId() + " among yours (upload images with POST /v1/assets)"));
+            } else if (s.unusable() != null) {
+                errors.add(new Violation(r.pointer(), "asset " + r.assetId() + " cannot be used: " + s.unusable()));
             }
         }
         if (!errors.isEmpty()) {
