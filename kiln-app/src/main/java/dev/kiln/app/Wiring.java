@@ -93,10 +93,6 @@ final class Wiring implements AutoCloseable {
         try {
             this.apiKeys = new ApiKeys(database.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits());
             this.metrics = new Metrics();
-            // hikaricp_connections_acquire_seconds, _timeout_total, _pending…: how long requests wait for a
-            // connection, which the polling-storm benchmark reads (BENCHMARKS.md).
-            database.trackMetrics(
-                    new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(metrics.registry()));
             this.pauses = new PauseDetector(metrics.registry()).start();
             Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
@@ -110,7 +106,8 @@ final class Wiring implements AutoCloseable {
             metrics.gauge(MetricNames.RENDER_OVERDUE, () -> pool.snapshot().overdue());
             metrics.gauge(MetricNames.RENDER_ABANDONED, () -> pool.snapshot().abandoned());
             metrics.gauge(MetricNames.RENDER_WEDGED, () -> pool.snapshot().wedged());
-            // HikariCP's own Micrometer tracker: connection counts, acquire/usage/creation timers, timeouts.
+            // HikariCP's own Micrometer tracker: connection counts, acquire/usage/creation timers, timeouts (the
+            // polling-storm benchmark reads how long requests wait for a connection: BENCHMARKS.md).
             database.trackMetrics(new MicrometerMetricsTrackerFactory(metrics.registry()));
             DataSource ds = database.dataSource();
             QueueSchema.migrate(ds);

@@ -90,14 +90,6 @@ public final class Database implements AutoCloseable {
                 config.poolSize());
     }
 
-    /**
-     * Reports the pool's own meters (connection acquisition time, timeouts, usage) through {@code factory}, e.g.
-     * HikariCP's Micrometer tracker; call once, right after {@link #open}.
-     */
-    public void trackMetrics(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
-        dataSource.setMetricsTrackerFactory(Objects.requireNonNull(factory, "factory"));
-    }
-
     /** Closes the pool; connections in use are closed when returned. */
     @Override
     public void close() {
