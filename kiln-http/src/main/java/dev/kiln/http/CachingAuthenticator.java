@@ -5,11 +5,18 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers successful authentications briefly, so that the 429 path (and every request) skips the
  * database round trip. A revoked key keeps working on an instance for at most {@link #DEFAULT_TTL}.
  * Failures are not cached: a wrong key always costs a lookup, which the key format keeps cheap.
+ *
+ * <p>Concurrent lookups of one token share one database round trip (single flight): a burst of 120 requests with
+ * one key on a fresh instance used to send 120 lookups at once, run the connection pool dry and answer most of them
+ * 500 (found by {@code scripts/bench-burst.sh}).
  */
 final class CachingAuthenticator implements Authenticator {
     /** How long a positive answer is trusted. */
@@ -20,6 +27,7 @@ final class CachingAuthenticator implements Authenticator {
 
     private final Authenticator delegate;
     private final Cache<String, Caller> cache;
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<Caller>>> inFlight = new ConcurrentHashMap<>();
 
     /** Caches {@code delegate}'s positive answers for {@code ttl}, timed by {@code ticker}. */
     public CachingAuthenticator(Authenticator delegate, Duration ttl, Ticker ticker) {
@@ -42,8 +50,36 @@ final class CachingAuthenticator implements Authenticator {
         if (cached != null) {
             return Optional.of(cached);
         }
-        Optional<Caller> caller = delegate.authenticate(bearerToken);
-        caller.ifPresent(c -> cache.put(bearerToken, c));
-        return caller;
+        CompletableFuture<Optional<Caller>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<Caller>> theirs = inFlight.putIfAbsent(bearerToken, mine);
+        if (theirs != null) {
+            return join(theirs);
+        }
+        try {
+            Optional<Caller> caller = delegate.authenticate(bearerToken);
+            caller.ifPresent(c -> cache.put(bearerToken, c));
+            mine.complete(caller);
+            return caller;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(bearerToken, mine);
+        }
+    }
+
+    /** The answer of another request's lookup; its failure is rethrown as it was thrown there. */
+    private static Optional<Caller> join(CompletableFuture<Optional<Caller>> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.time.Duration;
 import java.util.List;
+import dev.kiln.platform.DatabaseUnavailableException;
 import java.util.Optional;
 import org.slf4j.MDC;
 
@@ -67,6 +68,10 @@ final class KilnFilter implements Filter {
         } catch (ProblemException p) {
             if (!res.isSent()) {
                 Problems.send(res, p);
+            }
+        } catch (DatabaseUnavailableException e) {
+            if (!res.isSent()) {
+                KilnServer.databaseUnavailable(req, res, e); // the key lookup found no free connection: 503, not 500
             }
         } catch (RuntimeException e) {
             if (!res.isSent()) {

@@ -310,7 +310,7 @@ public final class KilnServer implements AutoCloseable {
     }
 
     /** The database is down or its pool is exhausted: a 503 the client may retry, not a 500. */
-    private static void databaseUnavailable(ServerRequest req, ServerResponse res, DatabaseUnavailableException e) {
+    static void databaseUnavailable(ServerRequest req, ServerResponse res, DatabaseUnavailableException e) {
         LOG.warn(
                 "database unavailable on {} {}: {}",
                 req.prologue().method().text(),
