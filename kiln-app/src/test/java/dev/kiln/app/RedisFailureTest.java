@@ -76,7 +76,7 @@ class RedisFailureTest {
                         .get("id")
                         .longValue();
                 answers(a, key, "/v1/dashboard");
-                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                     answers(b, key, "/v1/dashboard");
                     return l2Hits(b) > 0;
                 });
@@ -86,7 +86,7 @@ class RedisFailureTest {
                     answers(a, key, "/v1/dashboard");
                     answers(b, key, "/v1/projects/" + project);
                 }
-                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.redis.state() == Redis.State.OPEN);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> a.redis.state() == Redis.State.OPEN);
                 // A write while Redis is away still reaches the other instance's reads once Redis is back.
                 assertThat(ReadPathTest.call(
                                         a, key, "PATCH", "/v1/projects/" + project, "{\"name\":\"renamed\"}", Map.of())
@@ -97,7 +97,7 @@ class RedisFailureTest {
                 Awaitility.await()
                         .atMost(Duration.ofSeconds(10))
                         .until(() -> a.redis.state() == Redis.State.CLOSED && b.redis.state() == Redis.State.CLOSED);
-                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ReadPathTest.json(
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ReadPathTest.json(
                                 ReadPathTest.call(b, key, "GET", "/v1/dashboard", null, Map.of()), 200)
                         .at("/items/0/name")
                         .textValue()
@@ -105,7 +105,7 @@ class RedisFailureTest {
                 double before = l2Hits(a);
                 // b loaded the page after recovery and wrote it back; a's L1 was dropped on recovery, so its next
                 // read is an L2 hit: Redis is in use again without a restart.
-                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                     answers(b, key, "/v1/dashboard");
                     answers(a, key, "/v1/dashboard");
                     return l2Hits(a) > before;

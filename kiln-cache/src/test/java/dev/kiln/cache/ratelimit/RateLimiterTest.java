@@ -77,9 +77,17 @@ class RateLimiterTest {
             try {
                 RateLimiter limiter = RateLimiter.shared(link, System::nanoTime);
                 RateLimit limit = new RateLimit(3, Duration.ofMinutes(10));
-                assertThat(limiter.acquire("user:9", limit).enforcer()).isEqualTo("redis");
+                // A loaded machine can miss the 100 ms command timeout now and then, and that request is then decided
+                // locally, by design: wait for a decision by Redis (each probe on a key of its own) rather than
+                // assume the first one is.
+                java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+                Awaitility.await("a decision by Redis")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> limiter.acquire("probe:" + probes.incrementAndGet(), limit)
+                                .enforcer()
+                                .equals("redis"));
                 own.stop();
-                Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> link.state() == Redis.State.OPEN);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> link.state() == Redis.State.OPEN);
                 for (int i = 0; i < 3; i++) {
                     Decision d = limiter.acquire("user:9", limit);
                     assertThat(d.allowed()).isTrue();
@@ -87,10 +95,12 @@ class RateLimiterTest {
                 }
                 assertThat(limiter.acquire("user:9", limit).allowed()).isFalse();
                 own.start();
-                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> link.state() == Redis.State.CLOSED);
-                assertThat(limiter.acquire("user:9", limit).enforcer())
-                        .as("back on the shared quota by itself")
-                        .isEqualTo("redis");
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> link.state() == Redis.State.CLOSED);
+                Awaitility.await("back on the shared quota by itself")
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> limiter.acquire("probe:" + probes.incrementAndGet(), limit)
+                                .enforcer()
+                                .equals("redis"));
             } finally {
                 link.close();
             }
