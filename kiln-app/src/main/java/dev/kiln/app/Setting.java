@@ -220,6 +220,12 @@ enum Setting {
             "from the box: half the cgroup memory limit (else the host's memory), at most 256 MiB a CPU, at least 128"
                     + " MiB",
             "the launcher's `-Xmx` (see [capacity-model.md](capacity-model.md#default-sizing))"),
+    KILN_AOT(
+            Type.LAUNCHER,
+            "auto",
+            null,
+            "`off` starts the JVM without the ahead-of-time cache that `./kiln aot` trains; `auto` uses it when it"
+                    + " is there and matches the build"),
     KILN_SOFT_HEAP(
             Type.LAUNCHER,
             null,

@@ -1,5 +1,6 @@
 package dev.kiln.http;
 
+import dev.kiln.platform.DatabaseUnavailableException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -7,7 +8,6 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.time.Duration;
 import java.util.List;
-import dev.kiln.platform.DatabaseUnavailableException;
 import java.util.Optional;
 import org.slf4j.MDC;
 

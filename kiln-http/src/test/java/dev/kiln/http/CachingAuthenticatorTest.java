@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -106,7 +106,9 @@ class CachingAuthenticatorTest {
                 .havingRootCause()
                 .isInstanceOf(IllegalStateException.class)
                 .withMessage("no connection became free"));
-        assertThat(auth.authenticate("good")).as("the next request looks up again").contains(new Caller(7, "k"));
+        assertThat(auth.authenticate("good"))
+                .as("the next request looks up again")
+                .contains(new Caller(7, "k"));
         assertThat(lookups).hasValue(2);
     }
 }
