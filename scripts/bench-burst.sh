@@ -32,7 +32,7 @@ wait_idle() { # until a small render gets its 200: the burst's accepted renders 
   done
 }
 
-"$ROOT/kiln" build >/dev/null
+# `kiln up` builds when sources changed; `kiln build` would always rebuild and so drop the AOT cache.
 for target in $TARGETS; do
   if [ "$target" = kiln ] || [ "$target" = kiln-aot ]; then
     # kiln: without the ahead-of-time cache; kiln-aot: with the one `./kiln aot` trained
