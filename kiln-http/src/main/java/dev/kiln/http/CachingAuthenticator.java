@@ -3,10 +3,10 @@ package dev.kiln.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.kiln.cache.Futures;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,7 +53,7 @@ final class CachingAuthenticator implements Authenticator {
         CompletableFuture<Optional<Caller>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<Caller>> theirs = inFlight.putIfAbsent(bearerToken, mine);
         if (theirs != null) {
-            return join(theirs);
+            return Futures.join(theirs); // the other request's answer, or its failure
         }
         try {
             Optional<Caller> caller = delegate.authenticate(bearerToken);
@@ -65,21 +65,6 @@ final class CachingAuthenticator implements Authenticator {
             throw e;
         } finally {
             inFlight.remove(bearerToken, mine);
-        }
-    }
-
-    /** The answer of another request's lookup; its failure is rethrown as it was thrown there. */
-    private static Optional<Caller> join(CompletableFuture<Optional<Caller>> lookup) {
-        try {
-            return lookup.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
         }
     }
 }
