@@ -33,7 +33,7 @@ class VideoCrashTest {
     @RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    /** Chunks of 60 frames: the whole video has 60, the chunked one 180 (3 chunks). */
+    /** Chunks of 60 frames: the whole video has 60 (so it is not chunked), the chunked one 600 (10 chunks). */
     static final int CHUNK_FRAMES = 60;
 
     static Path home;
@@ -78,14 +78,16 @@ class VideoCrashTest {
         var user = api.apiKeys.create("vic");
         String key = user.token();
         long before = balance(key);
-        // Frames slow enough to be killed mid-render, small enough for a loaded machine; the whole video's are larger,
-        // so that it is still rendering once a chunk has started.
-        long chunkedScene = http.scene(key, VideoFixtures.scene(6_000, 30));
+        // The chunked video has ten chunks and the whole one (60 frames: at the chunk size, so not chunked) is drawn at
+        // 1920 wide, so that on a quiet machine too the two render at the same time (with three chunks and 960 wide,
+        // the chunked one could be done before the whole one started, and the kill never came); both stay small
+        // enough for a loaded machine.
+        long chunkedScene = http.scene(key, VideoFixtures.scene(20_000, 30));
         long wholeScene = http.scene(key, VideoFixtures.scene(2_000, 30));
         JsonNode chunked =
                 ApiClient.json(http.call(key, "POST", "/v1/scenes/" + chunkedScene + "/generations", mp4(640)), 202);
         JsonNode whole =
-                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + wholeScene + "/generations", mp4(960)), 202);
+                ApiClient.json(http.call(key, "POST", "/v1/scenes/" + wholeScene + "/generations", mp4(1920)), 202);
         long chunkedId = chunked.get("id").longValue();
         long wholeId = whole.get("id").longValue();
         long charged = chunked.get("cost").longValue() + whole.get("cost").longValue();
@@ -125,12 +127,12 @@ class VideoCrashTest {
         assertThat(w.get("attempt").intValue())
                 .as("the whole video was made again on the second worker")
                 .isEqualTo(2);
-        assertValidMp4(key, w, 960, 720, 60);
-        assertValidMp4(key, c, 640, 480, 180);
+        assertValidMp4(key, w, 1920, 1440, 60);
+        assertValidMp4(key, c, 640, 480, 600);
 
         // Only the chunk that was running when the worker died ran again.
         List<VideoChunks.Chunk> after = chunks.list(chunkedId);
-        assertThat(after).hasSize(3);
+        assertThat(after).hasSize(10);
         for (VideoChunks.Chunk k : atKill) {
             int attempts = after.get(k.index()).attempts();
             if (k.segmentKey().isPresent()) {
