@@ -6,6 +6,7 @@
 #   Warm-up 10 s at RATE/3, then RATE req/s for SECONDS (default 150/s for 60 s) with the peers' open-loop
 #   loadgen (PEERS_DIR/loadgen, npm ci'd); RSS of the server process sampled every 0.5 s from warm-up to the end.
 # Prints one line: label, peak RSS (MiB), goodput (200/s), counts per status, p99 of 200s and 429s.
+# PIN=split runs the server on core 0 and the load generator on core 1 (taskset); unset, both use every core.
 # Wrap in flock /work/bench.lock so that two benchmarks never overlap.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,11 +17,13 @@ OUT=${OUT:-$ROOT/bench-results/rss-$(date -u +%Y%m%dT%H%M%SZ)-$LABEL}
 mkdir -p "$OUT"
 BODY=$PEERS_DIR/loadgen/card.json
 AUTH=()
+SERVER_CPUS=() LOADGEN_CPUS=()
+if [ "${PIN:-}" = split ]; then SERVER_CPUS=(taskset -c 0) LOADGEN_CPUS=(taskset -c 1); fi
 if [ "$WHAT" = kiln ]; then
   export KILN_HOME="$OUT/home" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kiln_rss}"
-  "$ROOT/kiln" up > "$OUT/server.log" 2>&1 &
+  "${SERVER_CPUS[@]}" "$ROOT/kiln" up > "$OUT/server.log" 2>&1 &
 else
-  (cd "$PEERS_DIR/node-render" && PEER_MODE=pool PEER_QUEUE=${PEER_QUEUE:-8} PORT=$PORT exec node server.mjs) \
+  (cd "$PEERS_DIR/node-render" && PEER_MODE=pool PEER_QUEUE=${PEER_QUEUE:-8} PORT=$PORT exec "${SERVER_CPUS[@]}" node server.mjs) \
     > "$OUT/server.log" 2>&1 &
 fi
 LAUNCHER=$!
@@ -40,7 +43,7 @@ fi
 ( while kill -0 "$PID" 2>/dev/null; do ps -o rss= -p "$PID" >> "$OUT/rss.txt" || true; sleep 0.5; done ) &
 SAMPLER=$!
 WARM=$(awk "BEGIN { printf \"%g\", $RATE / 3 }")
-node "$PEERS_DIR/loadgen/loadgen.mjs" --url "http://127.0.0.1:$PORT/v1/renders" --body "$BODY" "${AUTH[@]}" \
+"${LOADGEN_CPUS[@]}" node "$PEERS_DIR/loadgen/loadgen.mjs" --url "http://127.0.0.1:$PORT/v1/renders" --body "$BODY" "${AUTH[@]}" \
   --warmup 10 --warmup-rate "$WARM" --rate "$RATE" --duration "$SECS" --timeout 30 --quiet \
   --json "$OUT/load.json" > /dev/null
 kill "$SAMPLER" 2>/dev/null || true

@@ -23,15 +23,16 @@ final class Documents {
     /** The caller's asset lookup for {@code asset:<id>} sources; null when uploads are not served. */
     private final java.util.function.LongFunction<AssetReferences.Lookup> assets;
 
-    Documents(Renderer renderer, Duration budget, Ticker ticker) {
-        this(renderer, budget, ticker, null);
-    }
+    /** Where parsing runs: off the request's carrier thread (see {@link CpuOffload}). */
+    private final CpuOffload offload;
 
     Documents(
             Renderer renderer,
             Duration budget,
             Ticker ticker,
-            java.util.function.LongFunction<AssetReferences.Lookup> assets) {
+            java.util.function.LongFunction<AssetReferences.Lookup> assets,
+            CpuOffload offload) {
+        this.offload = offload;
         this.renderer = renderer;
         this.budget = budget;
         this.ticker = ticker;
@@ -52,7 +53,8 @@ final class Documents {
     PreparedVideo prepareVideo(ObjectNode request, VideoLimits limits) {
         long deadline = ticker.nanos() + budget.toNanos();
         try {
-            return VideoRequests.prepare(renderer, request, limits, () -> ticker.nanos() - deadline >= 0);
+            return offload.call(
+                    () -> VideoRequests.prepare(renderer, request, limits, () -> ticker.nanos() - deadline >= 0));
         } catch (RenderCancelledException e) {
             throw ProblemException.of(
                     ProblemType.DEADLINE_EXCEEDED,
@@ -67,7 +69,7 @@ final class Documents {
             // A hostile document can make parsing as costly as drawing; the budget bounds it here too.
             // asset:<id> sources become the caller's bytes in a copy; another user's id is a 422 at its src.
             JsonNode resolved = assets == null ? request : AssetReferences.resolve(request, assets.apply(Api.userId()));
-            return renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0);
+            return offload.call(() -> renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0));
         } catch (RenderCancelledException e) {
             throw ProblemException.of(
                     ProblemType.DEADLINE_EXCEEDED,

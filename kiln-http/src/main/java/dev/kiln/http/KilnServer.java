@@ -40,6 +40,7 @@ public final class KilnServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpConfig config;
     private final GenerationEventStreams eventStreams;
+    private final CpuOffload offload;
 
     private KilnServer(
             HttpConfig config,
@@ -58,6 +59,7 @@ public final class KilnServer implements AutoCloseable {
         this.pool = pool;
         this.disconnects = DisconnectWatcher.forThisHost();
         JsonBodies bodies = new JsonBodies(config);
+        this.offload = CpuOffload.forWorkers(pool.snapshot().workers());
         OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
         AssetHandlers assets = extras.assets()
                 .map(a -> new AssetHandlers(a, store, extras.imageLimits()))
@@ -70,9 +72,10 @@ public final class KilnServer implements AutoCloseable {
                 metrics,
                 disconnects,
                 Ticker.SYSTEM,
-                assets == null ? null : assets::lookup);
-        Documents documents =
-                new Documents(renderer, config.defaultTimeout(), Ticker.SYSTEM, assets == null ? null : assets::lookup);
+                assets == null ? null : assets::lookup,
+                offload);
+        Documents documents = new Documents(
+                renderer, config.defaultTimeout(), Ticker.SYSTEM, assets == null ? null : assets::lookup, offload);
         ProjectHandlers projects = new ProjectHandlers(platform.projects(), bodies);
         SceneHandlers scenes = new SceneHandlers(platform.scenes(), bodies, documents);
         GenerationHandlers generations =
@@ -268,6 +271,7 @@ public final class KilnServer implements AutoCloseable {
         // Helidon's stop waits its shutdown grace period for in-progress exchanges, so handlers whose
         // render just completed still write their response.
         server.stop();
+        offload.close();
         disconnects.close();
         LOG.info("stopped (drained cleanly: {})", drained);
         return drained;

@@ -11,6 +11,7 @@ import dev.kiln.renderpool.Admission;
 import dev.kiln.renderpool.Outcome;
 import dev.kiln.renderpool.RejectReason;
 import dev.kiln.renderpool.RenderPool;
+import dev.kiln.renderpool.Reservation;
 import dev.kiln.renderpool.Ticker;
 import dev.kiln.renderpool.Ticket;
 import io.helidon.common.socket.PeerInfo;
@@ -43,6 +44,8 @@ final class RenderHandler implements Handler {
     private final Ticker ticker;
     /** The caller's asset lookup for {@code asset:<id>} sources; null when uploads are not served. */
     private final LongFunction<AssetReferences.Lookup> assets;
+    /** Where parsing runs: off the request's carrier thread, so a burst's parses cannot hold up its 429s. */
+    private final CpuOffload offload;
 
     RenderHandler(
             HttpConfig config,
@@ -52,7 +55,9 @@ final class RenderHandler implements Handler {
             HttpMetrics metrics,
             DisconnectWatcher disconnects,
             Ticker ticker,
-            LongFunction<AssetReferences.Lookup> assets) {
+            LongFunction<AssetReferences.Lookup> assets,
+            CpuOffload offload) {
+        this.offload = offload;
         this.config = config;
         this.renderer = renderer;
         this.pool = pool;
@@ -74,26 +79,34 @@ final class RenderHandler implements Handler {
             throw reject(early.get().reason(), early.get().retryAfter());
         }
         JsonNode body = bodies.read(req);
-        // asset:<id> sources become the caller's own bytes in a copy, as in a generation; any other id is a 422 at
-        // its src (another user's asset cannot be probed).
-        JsonNode resolved = assets == null ? body : AssetReferences.resolve(body, assets.apply(Api.userId()));
-        PreparedRender prepared;
-        try {
-            // Parsing a hostile document can loop like drawing one: the budget bounds it too.
-            prepared = renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0);
-        } catch (RenderCancelledException e) {
-            throw timedOut(budget);
+        // The slot is held from here to the submit, so a burst's later requests see the queue full and are refused
+        // before they parse their documents, not after (parsing is the expensive part of the request path).
+        Admission<RenderOutput> admission;
+        try (Reservation slot = pool.reserve()) {
+            if (slot.refusal().isPresent()) {
+                throw reject(slot.refusal().get().reason(), slot.refusal().get().retryAfter());
+            }
+            // asset:<id> sources become the caller's own bytes in a copy, as in a generation; any other id is a 422
+            // at its src (another user's asset cannot be probed).
+            JsonNode resolved = assets == null ? body : AssetReferences.resolve(body, assets.apply(Api.userId()));
+            PreparedRender prepared;
+            try {
+                // Parsing a hostile document can loop like drawing one: the budget bounds it too.
+                prepared = offload.call(() -> renderer.prepare(resolved, () -> ticker.nanos() - deadline >= 0));
+            } catch (RenderCancelledException e) {
+                throw timedOut(budget);
+            }
+            String format = prepared.output().format().wireName();
+            admission = slot.submit(
+                    ctx -> {
+                        long start = System.nanoTime();
+                        RenderOutput out = renderer.render(prepared, ctx::isCancelled);
+                        metrics.renderExecuted(format, Duration.ofNanos(System.nanoTime() - start));
+                        return out;
+                    },
+                    prepared.costUnits(),
+                    deadline);
         }
-        String format = prepared.output().format().wireName();
-        Admission<RenderOutput> admission = pool.submit(
-                ctx -> {
-                    long start = System.nanoTime();
-                    RenderOutput out = renderer.render(prepared, ctx::isCancelled);
-                    metrics.renderExecuted(format, Duration.ofNanos(System.nanoTime() - start));
-                    return out;
-                },
-                prepared.costUnits(),
-                deadline);
         switch (admission) {
             case Admission.Rejected<RenderOutput> r
             when r.reason() == RejectReason.BUDGET_TOO_SMALL ->

@@ -21,6 +21,7 @@ final class AdmissionPolicy {
      * @param workers fixed worker count
      * @param queueCapacity tasks allowed to wait beyond idle workers
      * @param queued tasks in the queue
+     * @param reserved slots held for tasks being validated ({@link Reservation}); they count as queued slots only
      * @param queuedCostUnits total cost of the queued tasks
      * @param running tasks occupying a worker
      * @param runningRemainingNanos predicted remaining service of the running tasks, each at least zero
@@ -32,6 +33,7 @@ final class AdmissionPolicy {
             int workers,
             int queueCapacity,
             int queued,
+            int reserved,
             long queuedCostUnits,
             int running,
             long runningRemainingNanos,
@@ -43,9 +45,12 @@ final class AdmissionPolicy {
             return Math.max(0, workers - running);
         }
 
-        /** Full when every idle worker already has a queued task and the queue proper holds its capacity. */
+        /**
+         * Full when every idle worker already has a queued (or reserved) task and the queue proper holds its
+         * capacity.
+         */
         boolean queueFull() {
-            return queued >= queueCapacity + idleWorkers();
+            return queued + reserved >= queueCapacity + idleWorkers();
         }
 
         /** Predicted time until a task submitted now would start. */

@@ -60,6 +60,9 @@ public final class RenderPool implements AutoCloseable {
     private int workerSeq;
     private final ServiceTimeEstimator estimator;
     private long queuedCostUnits;
+    /** Queue slots held by open {@link Reservation}s: requests being read and validated, not yet submitted. */
+    private int reserved;
+
     private int retiring; // dropped from the queue, listener not yet told: awaitDrained must still wait
     private boolean draining;
     private boolean closed;
@@ -125,6 +128,11 @@ public final class RenderPool implements AutoCloseable {
      * {@code ticker.nanos() + budget}.
      */
     public <T> Admission<T> submit(RenderTask<T> task, long costUnits, long deadlineNanos) {
+        return submit(task, costUnits, deadlineNanos, /* reservedSlot= */ false);
+    }
+
+    /** {@link #submit}; with {@code reservedSlot}, first gives back the slot a {@link Reservation} held for it. */
+    <T> Admission<T> submit(RenderTask<T> task, long costUnits, long deadlineNanos, boolean reservedSlot) {
         Objects.requireNonNull(task, "task");
         if (costUnits <= 0) {
             throw new IllegalArgumentException("costUnits must be positive, was " + costUnits);
@@ -134,6 +142,9 @@ public final class RenderPool implements AutoCloseable {
         AdmissionPolicy.Decision decision;
         lock.lock();
         try {
+            if (reservedSlot) {
+                reserved--;
+            }
             long now = ticker.nanos();
             // Expired waiters must not hold queue slots against newcomers, even when nobody awaits them.
             dropExpiredLocked(now, expired);
@@ -167,6 +178,22 @@ public final class RenderPool implements AutoCloseable {
      * caller refuse before it spends work reading and validating the request.
      */
     public Optional<Admission.Rejected<Void>> rejectEarly() {
+        return refuseOrReserve(/* reserve= */ false).refusal();
+    }
+
+    /**
+     * Holds a queue slot for a task the caller is about to validate, or refuses at once as {@link #rejectEarly()}
+     * does. While held, the slot counts against the queue, so requests that arrive meanwhile see the queue full and
+     * are refused before they spend that work: without it, a burst against an idle pool passes the early check all
+     * at once, and every request parses its document before the first is submitted. A held slot counts as a slot
+     * only, not as predicted work (its cost is not known yet). The caller must {@link Reservation#submit} or
+     * {@link Reservation#close()} it, exactly once.
+     */
+    public Reservation reserve() {
+        return refuseOrReserve(/* reserve= */ true);
+    }
+
+    private Reservation refuseOrReserve(boolean reserve) {
         List<Job<?>> expired = new ArrayList<>(0);
         RejectReason reason;
         Duration retryAfter;
@@ -185,16 +212,28 @@ public final class RenderPool implements AutoCloseable {
             retryAfter = AdmissionPolicy.retryAfter(load.waitNanos());
             if (reason != null) {
                 rejectedCount++;
+            } else if (reserve) {
+                reserved++;
             }
         } finally {
             lock.unlock();
         }
         retire(expired);
         if (reason == null) {
-            return Optional.empty();
+            return reserve ? Reservation.held(this) : Reservation.NOT_HELD;
         }
         safely(() -> listener.rejected(reason));
-        return Optional.of(new Admission.Rejected<>(reason, retryAfter));
+        return Reservation.refused(new Admission.Rejected<>(reason, retryAfter));
+    }
+
+    /** Gives back a reservation's slot that was never submitted. */
+    void release() {
+        lock.lock();
+        try {
+            reserved--;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A consistent view of queue, workers, estimate and counters. */
@@ -635,6 +674,7 @@ public final class RenderPool implements AutoCloseable {
                 config.workers(),
                 config.queueCapacity(),
                 queue.size(),
+                reserved,
                 queuedCostUnits,
                 running.size(),
                 remaining,

@@ -14,7 +14,7 @@ class AdmissionPolicyTest {
     private static AdmissionPolicy.Load load(
             int workers, int capacity, int queued, long queuedCost, int running, long remainingNanos, int overdue) {
         return new AdmissionPolicy.Load(
-                workers, capacity, queued, queuedCost, running, remainingNanos, overdue, false, MS_PER_UNIT);
+                workers, capacity, queued, 0, queuedCost, running, remainingNanos, overdue, false, MS_PER_UNIT);
     }
 
     @Test
@@ -81,8 +81,19 @@ class AdmissionPolicyTest {
     }
 
     @Test
+    void reservedSlotsFillTheQueueButAddNoPredictedWork() {
+        // 1 worker busy, capacity 2: one task queued and one slot reserved make the queue full.
+        AdmissionPolicy.Load withReservation = new AdmissionPolicy.Load(1, 2, 1, 1, 100, 1, 0, 0, false, MS_PER_UNIT);
+        AdmissionPolicy.Load without = load(1, 2, 1, 100, 1, 0, 0);
+
+        assertThat(withReservation.queueFull()).isTrue();
+        assertThat(without.queueFull()).isFalse();
+        assertThat(withReservation.waitNanos()).isEqualTo(without.waitNanos());
+    }
+
+    @Test
     void drainingWinsOverEveryOtherReason() {
-        AdmissionPolicy.Load load = new AdmissionPolicy.Load(1, 0, 5, 5, 1, 0, 0, true, MS_PER_UNIT);
+        AdmissionPolicy.Load load = new AdmissionPolicy.Load(1, 0, 5, 0, 5, 1, 0, 0, true, MS_PER_UNIT);
 
         assertThat(AdmissionPolicy.decide(load, 1, 0).reason()).isEqualTo(RejectReason.DRAINING);
     }
@@ -106,7 +117,7 @@ class AdmissionPolicyTest {
     @Test
     void hugeEstimatesDoNotOverflowIntoAdmission() {
         AdmissionPolicy.Load load =
-                new AdmissionPolicy.Load(1, 10, 1, Long.MAX_VALUE / 2, 1, Long.MAX_VALUE, 0, false, 1e12);
+                new AdmissionPolicy.Load(1, 10, 1, 0, Long.MAX_VALUE / 2, 1, Long.MAX_VALUE, 0, false, 1e12);
 
         assertThat(AdmissionPolicy.decide(load, Long.MAX_VALUE / 2, Long.MAX_VALUE)
                         .reason())

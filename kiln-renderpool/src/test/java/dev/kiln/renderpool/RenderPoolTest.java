@@ -104,6 +104,58 @@ class RenderPoolTest {
         assertThat(pool.rejectEarly().orElseThrow().reason()).isEqualTo(RejectReason.DRAINING);
     }
 
+    /** Regression: a burst against an idle pool passed the early check all at once and parsed every document. */
+    @Test
+    void reservationsHoldQueueSlotsSoABurstIsRefusedBeforeItsWork() throws Exception {
+        start(1, 1);
+        Reservation first = pool.reserve();
+        Reservation second = pool.reserve();
+        assertThat(first.refusal()).isEmpty();
+        assertThat(second.refusal()).isEmpty();
+
+        // The idle worker's slot and the one queue slot are held: the third is refused, early and by a submit.
+        Reservation third = pool.reserve();
+        assertThat(third.refusal().orElseThrow().reason()).isEqualTo(RejectReason.QUEUE_FULL);
+        assertThat(pool.rejectEarly().orElseThrow().reason()).isEqualTo(RejectReason.QUEUE_FULL);
+        assertThat(pool.submit(ctx -> "x", REF, ticker.plus(FAR))).isInstanceOf(Admission.Rejected.class);
+        assertThat(pool.isReady()).as("held slots count as a full queue").isFalse();
+        assertThatThrownBy(() -> third.submit(ctx -> "x", REF, ticker.plus(FAR)))
+                .isInstanceOf(IllegalStateException.class);
+
+        // A held slot is never judged against itself.
+        Gate running = gate("a");
+        Ticket<String> a = accepted(first.submit(running, REF, ticker.plus(FAR)));
+        running.awaitStarted();
+        assertThatThrownBy(() -> first.submit(ctx -> "again", REF, ticker.plus(FAR)))
+                .isInstanceOf(IllegalStateException.class);
+        first.close(); // used: closing gives nothing back twice
+
+        // An unused reservation gives its slot back on close.
+        assertThat(pool.rejectEarly()).as("second still holds the queue slot").isPresent();
+        second.close();
+        second.close();
+        assertThat(pool.rejectEarly()).isEmpty();
+        Ticket<String> b = accepted(pool.submit(ctx -> "b", REF, ticker.plus(FAR)));
+        assertThat(pool.rejectEarly()).isPresent();
+
+        running.open();
+        assertThat(a.await()).isEqualTo(new Outcome.Completed<>("a"));
+        assertThat(b.await()).isEqualTo(new Outcome.Completed<>("b"));
+        awaitDrained();
+        assertThat(pool.rejectEarly()).as("every slot is free again").isEmpty();
+    }
+
+    @Test
+    void aReservationWhoseSubmitThrowsStillGivesItsSlotBack() {
+        start(1, 0);
+        try (Reservation slot = pool.reserve()) {
+            assertThatThrownBy(() -> slot.submit(ctx -> "x", 0, ticker.plus(FAR)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(pool.rejectEarly()).as("still held").isPresent();
+        }
+        assertThat(pool.rejectEarly()).isEmpty();
+    }
+
     @Test
     void rejectsQueueFullAtOnceWithRetryAfterFromQueuedWork() throws Exception {
         start(1, 2);
