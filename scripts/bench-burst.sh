@@ -4,13 +4,14 @@
 # started for the run and against the Node pooled peer (../shared/peers/node-render, PEER_MODE=pool) in the same run.
 # The first burst meets a server that has just turned ready, as a replica added by an autoscaler does. Between bursts
 # the script waits until a small render succeeds again, so every burst meets an idle server.
-# Targets: kiln (no AOT cache), kiln-aot (with the cache `./kiln aot` trains; run that first) and peer.
-# Usage: scripts/bench-burst.sh ; BURSTS=5 TARGETS="kiln kiln-aot peer" to change.
+# Targets: kiln-cold (no AOT cache, no warm-up), kiln (the warm-up before /readyz, as `./kiln up` starts, without the
+# AOT cache), kiln-aot (the warm-up and the cache `./kiln aot` trains; run that first) and peer.
+# Usage: scripts/bench-burst.sh ; BURSTS=5 TARGETS="kiln-cold kiln kiln-aot peer" to change.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
 BURSTS="${BURSTS:-5}"
-TARGETS="${TARGETS:-kiln kiln-aot peer}"
+TARGETS="${TARGETS:-kiln-cold kiln peer}"
 PORT="${BENCH_PORT:-18095}"
 OUT="$ROOT/bench-results/burst-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
@@ -34,9 +35,10 @@ wait_idle() { # until a small render gets its 200: the burst's accepted renders 
 
 # `kiln up` builds when sources changed; `kiln build` would always rebuild and so drop the AOT cache.
 for target in $TARGETS; do
-  if [ "$target" = kiln ] || [ "$target" = kiln-aot ]; then
-    # kiln: without the ahead-of-time cache; kiln-aot: with the one `./kiln aot` trained
-    if [ "$target" = kiln ]; then export KILN_AOT=off; else export KILN_AOT=auto; fi
+  if [ "$target" != peer ]; then
+    # kiln-cold: neither the ahead-of-time cache nor the warm-up; kiln: the warm-up; kiln-aot: both
+    if [ "$target" = kiln-aot ]; then export KILN_AOT=auto; else export KILN_AOT=off; fi
+    if [ "$target" = kiln-cold ]; then export KILN_WARM_UP=0s; else unset KILN_WARM_UP; fi
     export KILN_HOME="$OUT/home-$target" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kiln_bench}" \
       KILN_RENDER_WORKERS=2 KILN_RENDER_QUEUE=8 KILN_RATE_LIMIT=0
     "$ROOT/kiln" up > "$OUT/server-$target.log" 2>&1 &

@@ -158,7 +158,8 @@ record KilnConfig(
                     httpDefaults.maxJsonNumberLength(),
                     s.duration(Setting.KILN_REQUEST_TIMEOUT),
                     s.duration(Setting.KILN_MAX_REQUEST_TIMEOUT),
-                    s.duration(Setting.KILN_DRAIN_TIMEOUT));
+                    s.duration(Setting.KILN_DRAIN_TIMEOUT),
+                    s.duration(Setting.KILN_WARM_UP));
             DatabaseConfig d = DatabaseConfig.defaults();
             DatabaseConfig database = new DatabaseConfig(
                     s.string(Setting.KILN_DB_HOST),

@@ -45,6 +45,12 @@ enum Setting {
             "longest a shutdown (SIGTERM) takes in all: one deadline for the wait for in-flight renders, the"
                     + " generation workers' wait for their jobs (at the same time; a quarter of it, at most 10 s) and"
                     + " the stop; see [Shutdown](#shutdown)"),
+    KILN_WARM_UP(
+            Type.DURATION,
+            HttpConfig.DEFAULT_WARM_UP,
+            null,
+            "longest the request path is warmed on loopback after a start, before `/readyz` turns true (it usually"
+                    + " ends sooner); `0s` turns it off; see [Warm-up](#warm-up)"),
     KILN_RENDER_WORKERS(
             Type.INTEGER,
             null,

@@ -49,6 +49,7 @@ class GenerationCrashTest {
         home = Files.createTempDirectory("kiln-crash");
         env.put("KILN_PORT", "0");
         env.put("KILN_DB_NAME", db.config().database());
+        env.put("KILN_WARM_UP", "0s"); // WarmUpTest (kiln-http) covers it; here it would only compete for the CPU
         env.put("KILN_RATE_LIMIT", "0"); // polls as fast as it likes; rate limits have tests of their own
         env.put("KILN_HOME", home.toString());
         env.put("KILN_STORAGE_DIR", home.resolve("storage").toString());

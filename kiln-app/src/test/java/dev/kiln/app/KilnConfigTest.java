@@ -19,6 +19,11 @@ class KilnConfigTest {
         assertThat(c.http().port()).isEqualTo(8080);
         assertThat(c.pool().workers()).isBetween(1, Runtime.getRuntime().availableProcessors());
         assertThat(c.pool().queueCapacity()).isPositive();
+        assertThat(c.http().warmUp()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(KilnConfig.from(new Settings(Map.of("KILN_WARM_UP", "0s")))
+                        .http()
+                        .warmUp())
+                .isZero();
     }
 
     @Test
@@ -37,6 +42,8 @@ class KilnConfigTest {
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_DB_PORT", "-1"))))
                 .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> KilnConfig.from(new Settings(Map.of("KILN_WARM_UP", "-1s"))))
+                .hasMessageContaining("KILN_WARM_UP");
     }
 
     @Test

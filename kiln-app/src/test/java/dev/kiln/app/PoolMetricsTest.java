@@ -25,6 +25,7 @@ class PoolMetricsTest {
         Map<String, String> env = new HashMap<>();
         env.put("KILN_PORT", "0");
         env.put("KILN_DB_NAME", db.config().database());
+        env.put("KILN_WARM_UP", "0s"); // WarmUpTest (kiln-http) covers it; here it would only compete for the CPU
         env.put("KILN_HOME", Files.createTempDirectory("kiln-home").toString());
         env.put("KILN_ROLE", "api");
         env.put("KILN_DB_POOL_SIZE", "6");

@@ -57,6 +57,7 @@ class VideoChunkingTest {
         Map<String, String> e = new HashMap<>();
         e.put("KILN_PORT", "0");
         e.put("KILN_DB_NAME", db.config().database());
+        e.put("KILN_WARM_UP", "0s"); // WarmUpTest (kiln-http) covers it; here it would only compete for the CPU
         e.put("KILN_RATE_LIMIT", "0"); // polls as fast as it likes; rate limits have tests of their own
         e.put("KILN_HOME", home.toString());
         e.put("KILN_RENDER_WORKERS", "4");

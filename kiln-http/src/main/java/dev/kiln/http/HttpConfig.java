@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param defaultTimeout request budget when the client sends no {@code X-Timeout-Ms}
  * @param maxTimeout largest budget a client may ask for; larger asks are clamped to it
  * @param drainTimeout how long SIGTERM waits for in-flight work before stopping anyway
+ * @param warmUp longest time the request path is warmed before readiness turns true; zero for no warm-up
  */
 public record HttpConfig(
         String host,
@@ -24,7 +25,8 @@ public record HttpConfig(
         int maxJsonNumberLength,
         Duration defaultTimeout,
         Duration maxTimeout,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        Duration warmUp) {
 
     /** Default bind address: loopback only, so a first start exposes nothing. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -44,6 +46,11 @@ public record HttpConfig(
     public static final Duration DEFAULT_MAX_TIMEOUT = Duration.ofSeconds(10);
     /** Default drain time on SIGTERM: the render pool's, 20 s; one constant, so the two cannot drift apart. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = dev.kiln.renderpool.PoolConfig.DEFAULT_DRAIN_TIMEOUT;
+    /**
+     * Default warm-up budget: 10 s at most (it usually ends sooner, once its requests are done), so a fresh replica
+     * meets its first burst with compiled code (docs/capacity-model.md, "Warm-up").
+     */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(10);
 
     public HttpConfig {
         if (host == null || host.isBlank()) {
@@ -67,6 +74,9 @@ public record HttpConfig(
         positive("KILN_REQUEST_TIMEOUT", defaultTimeout);
         positive("KILN_MAX_REQUEST_TIMEOUT", maxTimeout);
         positive("KILN_DRAIN_TIMEOUT", drainTimeout);
+        if (warmUp == null || warmUp.isNegative()) {
+            throw new IllegalArgumentException("KILN_WARM_UP must be zero or a positive duration, was " + warmUp);
+        }
         if (defaultTimeout.compareTo(maxTimeout) > 0) {
             throw new IllegalArgumentException("KILN_REQUEST_TIMEOUT (" + defaultTimeout
                     + ") must not exceed KILN_MAX_REQUEST_TIMEOUT (" + maxTimeout + ")");
@@ -84,7 +94,23 @@ public record HttpConfig(
                 DEFAULT_MAX_JSON_NUMBER_LENGTH,
                 DEFAULT_TIMEOUT,
                 DEFAULT_MAX_TIMEOUT,
-                DEFAULT_DRAIN_TIMEOUT);
+                DEFAULT_DRAIN_TIMEOUT,
+                DEFAULT_WARM_UP);
+    }
+
+    /** This configuration with another warm-up budget ({@link Duration#ZERO}: none). */
+    public HttpConfig withWarmUp(Duration budget) {
+        return new HttpConfig(
+                host,
+                port,
+                maxBodyBytes,
+                maxJsonDepth,
+                maxJsonStringLength,
+                maxJsonNumberLength,
+                defaultTimeout,
+                maxTimeout,
+                drainTimeout,
+                budget);
     }
 
     private static void positive(String name, Duration d) {

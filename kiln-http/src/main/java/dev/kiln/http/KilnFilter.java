@@ -2,6 +2,7 @@ package dev.kiln.http;
 
 import dev.kiln.platform.DatabaseUnavailableException;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -20,12 +21,21 @@ final class KilnFilter implements Filter {
     /** Unmatched requests share one label, so hostile paths cannot explode the metric's cardinality. */
     static final String UNMATCHED_ROUTE = "unmatched";
 
+    private static final io.helidon.http.HeaderName WARM_UP_HEADER = HeaderNames.create(HttpWarmUp.HEADER);
+
     private final Authenticator authenticator;
     private final HttpMetrics metrics;
     private final long maxBodyBytes;
     private final RateLimits rateLimits;
+    private final HttpWarmUp warmUp;
 
-    KilnFilter(Authenticator authenticator, HttpMetrics metrics, long maxBodyBytes, RateLimits rateLimits) {
+    KilnFilter(
+            Authenticator authenticator,
+            HttpMetrics metrics,
+            long maxBodyBytes,
+            RateLimits rateLimits,
+            HttpWarmUp warmUp) {
+        this.warmUp = warmUp;
         this.authenticator = authenticator;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
@@ -38,16 +48,23 @@ final class KilnFilter implements Filter {
         String requestId = RequestContext.requestIdFrom(req.headers().first(HeaderNames.create(REQUEST_ID_HEADER)));
         res.header(REQUEST_ID_HEADER, requestId);
         MDC.put("requestId", requestId);
+        // The server's own warm-up (HttpWarmUp) takes the render route's path without a key and leaves no metric.
+        boolean warming = req.prologue().method() == Method.POST
+                && req.path().path().equals("/v1/renders")
+                && warmUp.isWarmUp(req.headers().first(WARM_UP_HEADER));
         try {
             boolean gzip = RequestContext.gzipAccepted(req.headers().first(HeaderNames.ACCEPT_ENCODING));
             ScopedValue.where(RequestContext.REQUEST_ID, requestId)
                     .where(RequestContext.ACCEPTS_GZIP, gzip)
-                    .run(() -> authenticateAndProceed(chain, req, res));
+                    .where(RequestContext.WARM_UP, warming)
+                    .run(() -> authenticateAndProceed(chain, req, res, warming));
         } finally {
-            String route = req.matchingPattern().orElse(UNMATCHED_ROUTE);
-            int status = res.status().code();
-            metrics.requestServed(
-                    req.prologue().method().text(), route, status, Duration.ofNanos(System.nanoTime() - start));
+            if (!warming) {
+                String route = req.matchingPattern().orElse(UNMATCHED_ROUTE);
+                int status = res.status().code();
+                metrics.requestServed(
+                        req.prologue().method().text(), route, status, Duration.ofNanos(System.nanoTime() - start));
+            }
             // The answer is written (and timed); an unread body must not turn the close into a reset that
             // destroys it on its way to the client.
             UnreadBodies.drain(req, maxBodyBytes);
@@ -55,10 +72,12 @@ final class KilnFilter implements Filter {
         }
     }
 
-    private void authenticateAndProceed(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    private void authenticateAndProceed(FilterChain chain, RoutingRequest req, RoutingResponse res, boolean warming) {
         try {
             String path = req.path().path();
-            if (needsKey(path)) {
+            if (warming) {
+                chain.proceed();
+            } else if (needsKey(path)) {
                 Caller caller = authenticate(req);
                 rateLimits.check(caller, res);
                 ScopedValue.where(RequestContext.CALLER, caller).run(chain::proceed);

@@ -41,6 +41,13 @@ public final class KilnServer implements AutoCloseable {
     private final HttpConfig config;
     private final GenerationEventStreams eventStreams;
     private final CpuOffload offload;
+    private final Renderer renderer;
+    private final HttpWarmUp warmUp = new HttpWarmUp();
+    /** True from the start until the warm-up ends; readiness waits for it. */
+    private final AtomicBoolean warming = new AtomicBoolean();
+
+    private volatile Thread warmUpThread;
+    private volatile HttpWarmUp.Report warmUpReport;
 
     private KilnServer(
             HttpConfig config,
@@ -57,10 +64,13 @@ public final class KilnServer implements AutoCloseable {
             LiveAndUploads extras) {
         this.config = config;
         this.pool = pool;
+        this.renderer = renderer;
+        // A worker-only instance serves no render route, so there is nothing to warm.
+        this.warming.set(serveApi && !config.warmUp().isZero());
         this.disconnects = DisconnectWatcher.forThisHost();
         JsonBodies bodies = new JsonBodies(config);
         this.offload = CpuOffload.forWorkers(pool.snapshot().workers());
-        OpsHandlers ops = new OpsHandlers(pool, metrics, draining, sceneSchema);
+        OpsHandlers ops = new OpsHandlers(pool, metrics, draining, warming, sceneSchema);
         AssetHandlers assets = extras.assets()
                 .map(a -> new AssetHandlers(a, store, extras.imageLimits()))
                 .orElse(null);
@@ -136,7 +146,8 @@ public final class KilnServer implements AutoCloseable {
                         new CachingAuthenticator(authenticator),
                         metrics,
                         config.maxBodyBytes(),
-                        new RateLimits(readPath.rateLimits(), readPath.limiter(), metrics)));
+                        new RateLimits(readPath.rateLimits(), readPath.limiter(), metrics),
+                        warmUp));
         for (Route r : routes) {
             routing.route(r.method(), r.path(), r.handler());
             allowed.computeIfAbsent(
@@ -233,7 +244,25 @@ public final class KilnServer implements AutoCloseable {
                 Objects.requireNonNull(extras, "extras"));
         s.server.start();
         LOG.info("listening on http://{}:{}", config.host(), s.server.port());
+        if (s.warming.get()) {
+            s.warmUpThread = Thread.ofVirtual().name("kiln-warm-up").start(s::runWarmUp);
+        }
         return s;
+    }
+
+    private void runWarmUp() {
+        try {
+            warmUpReport = warmUp.run(renderer, server.port(), config.warmUp());
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up failed; serving without it", e);
+        } finally {
+            warming.set(false);
+        }
+    }
+
+    /** What the warm-up did, once it has ended; null before (or when there is none). */
+    HttpWarmUp.Report warmUpReport() {
+        return warmUpReport;
     }
 
     /** The bound port (useful when configured with port 0). */
@@ -257,6 +286,10 @@ public final class KilnServer implements AutoCloseable {
      */
     public boolean drainAndStop(java.time.Duration wait) {
         draining.set(true);
+        Thread w = warmUpThread;
+        if (w != null) {
+            w.interrupt();
+        }
         pool.beginDrain();
         boolean drained;
         try {

@@ -19,10 +19,13 @@ final class OpsHandlers {
     private final RenderPool pool;
     private final HttpMetrics metrics;
     private final AtomicBoolean draining;
+    private final AtomicBoolean warming;
     private final byte[] sceneSchema;
     private final byte[] openApi;
 
-    OpsHandlers(RenderPool pool, HttpMetrics metrics, AtomicBoolean draining, byte[] sceneSchema) {
+    OpsHandlers(
+            RenderPool pool, HttpMetrics metrics, AtomicBoolean draining, AtomicBoolean warming, byte[] sceneSchema) {
+        this.warming = warming;
         this.pool = pool;
         this.metrics = metrics;
         this.draining = draining;
@@ -48,14 +51,21 @@ final class OpsHandlers {
         json(res, 503, body);
     }
 
-    /** Readiness: false while draining, saturated (queue full) or wedged (a render overran its deadline). */
+    /**
+     * Readiness: false while warming up (the first seconds after a start), draining, saturated (queue full) or
+     * wedged (a render overran its deadline).
+     */
     void readyz(ServerRequest req, ServerResponse res) {
         PoolSnapshot s = pool.snapshot();
         boolean drain = draining.get() || s.draining();
+        boolean warm = warming.get();
         boolean saturated = !drain && s.overdue() == 0 && !pool.isReady();
-        boolean ready = !drain && pool.isReady();
+        boolean ready = !drain && !warm && pool.isReady();
         ObjectNode body = MAPPER.createObjectNode().put("status", ready ? "ready" : "not-ready");
         var reasons = body.putArray("reasons");
+        if (warm && !drain) {
+            reasons.add("warming up: the request path runs on loopback before the first client's burst");
+        }
         if (drain) {
             reasons.add("draining");
         }

@@ -70,6 +70,10 @@ final class RenderHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (RequestContext.warmUp()) {
+            warmUp(req);
+            return;
+        }
         long arrival = ticker.nanos();
         Duration budget = budget(req);
         long deadline = arrival + budget.toNanos();
@@ -115,6 +119,22 @@ final class RenderHandler implements Handler {
             case Admission.Accepted<RenderOutput> a -> await(req, res, a.ticket(), budget);
         }
     }
+
+    /**
+     * A warm-up request ({@link HttpWarmUp}): the path of a rejected render, without the pool and without metrics.
+     * Mode {@code early} answers before reading the body (the filter discards it), as a full queue does; {@code
+     * parse} reads and parses the document first, as a request refused at its reservation does.
+     */
+    private void warmUp(ServerRequest req) {
+        if (req.headers().first(WARM_UP_MODE).orElse("early").equals("parse")) {
+            JsonNode body = bodies.read(req);
+            long deadline = ticker.nanos() + config.defaultTimeout().toNanos();
+            offload.call(() -> renderer.prepare(body, () -> ticker.nanos() - deadline >= 0));
+        }
+        throw rejection(RejectReason.QUEUE_FULL, Duration.ofSeconds(1));
+    }
+
+    private static final io.helidon.http.HeaderName WARM_UP_MODE = HeaderNames.create(HttpWarmUp.HEADER + "-Mode");
 
     /** The socket address of one end of the request's connection. */
     private static InetSocketAddress peer(PeerInfo end) {
@@ -190,6 +210,10 @@ final class RenderHandler implements Handler {
 
     private ProblemException reject(RejectReason reason, Duration retryAfter) {
         metrics.renderRejected(reason.wireName());
+        return rejection(reason, retryAfter);
+    }
+
+    private static ProblemException rejection(RejectReason reason, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         Map<String, String> headers = Map.of("Retry-After", Long.toString(seconds));
         return switch (reason) {

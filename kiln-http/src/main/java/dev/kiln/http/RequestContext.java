@@ -9,6 +9,8 @@ final class RequestContext {
     static final ScopedValue<String> REQUEST_ID = ScopedValue.newInstance();
     static final ScopedValue<Caller> CALLER = ScopedValue.newInstance();
     static final ScopedValue<Boolean> ACCEPTS_GZIP = ScopedValue.newInstance();
+    /** True for the server's own warm-up requests ({@link HttpWarmUp}). */
+    static final ScopedValue<Boolean> WARM_UP = ScopedValue.newInstance();
 
     /** A client-supplied id is echoed only when it is short and plain, so it is safe in logs and headers. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
@@ -60,6 +62,10 @@ final class RequestContext {
             }
         }
         return 1;
+    }
+
+    static boolean warmUp() {
+        return WARM_UP.isBound() && WARM_UP.get();
     }
 
     static Optional<Caller> caller() {

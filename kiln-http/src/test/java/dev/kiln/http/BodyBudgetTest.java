@@ -42,7 +42,8 @@ class BodyBudgetTest {
                 d.maxJsonNumberLength(),
                 d.defaultTimeout(),
                 d.maxTimeout(),
-                d.drainTimeout());
+                d.drainTimeout(),
+                Duration.ZERO);
         PoolConfig pool = new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5));
         try (TestServer server =
                 TestServer.start(db.database(), pool, RenderEngine.create(RenderLimits.defaults()), huge)) {

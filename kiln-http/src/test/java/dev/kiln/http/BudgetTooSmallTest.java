@@ -39,8 +39,7 @@ class BudgetTooSmallTest {
     @Test
     void aBudgetSmallerThanTheRenderItselfIs504AtOnceOnAnIdleServer() {
         GatedRenderer renderer = new GatedRenderer(RenderEngine.create(RenderLimits.defaults()));
-        try (TestServer server =
-                TestServer.start(db.database(), ONE_SECOND_BLUE, renderer, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), ONE_SECOND_BLUE, renderer, TestServer.http())) {
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "700"));
 
             assertThat(res.statusCode()).isEqualTo(504);
@@ -73,8 +72,7 @@ class BudgetTooSmallTest {
     @Test
     void aQueueTooLongIs429WithRetryAfterWhileATooSmallBudgetIsStill504() {
         GatedRenderer renderer = new GatedRenderer(RenderEngine.create(RenderLimits.defaults()));
-        try (TestServer server =
-                TestServer.start(db.database(), ONE_SECOND_BLUE, renderer, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), ONE_SECOND_BLUE, renderer, TestServer.http())) {
             // One render running and two queued, each predicted at 1 s: 2 s or more of wait for the next arrival.
             List<CompletableFuture<HttpResponse<byte[]>>> ahead = IntStream.range(0, 3)
                     .mapToObj(i -> CompletableFuture.supplyAsync(() -> server.post("/v1/renders", Docs.blue("png"))))

@@ -70,7 +70,7 @@ class BurstParsingTest {
         // 1 worker and no queue: one request may be parsing, the rest must be refused meanwhile.
         PoolConfig pool = new PoolConfig(1, 0, Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(5));
         Map<String, String> budget = Map.of("X-Timeout-Ms", Long.toString(HttpConfig.DEFAULT_MAX_TIMEOUT.toMillis()));
-        try (TestServer server = TestServer.start(db.database(), pool, renderer, HttpConfig.defaults("127.0.0.1", 0));
+        try (TestServer server = TestServer.start(db.database(), pool, renderer, TestServer.http());
                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<HttpResponse<byte[]>>> admitted = new ArrayList<>();
             admitted.add(clients.submit(() -> server.post("/v1/renders", Docs.blue("png"), budget)));

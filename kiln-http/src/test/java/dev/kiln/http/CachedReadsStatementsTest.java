@@ -51,7 +51,7 @@ class CachedReadsStatementsTest {
                 db.database(),
                 new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0),
+                TestServer.http(),
                 Platform.create(counter.dataSource(), new PlaceholderGenerationJobs(), new CacheGroups(cache)),
                 readPath);
     }

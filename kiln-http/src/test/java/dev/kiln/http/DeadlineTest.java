@@ -35,8 +35,7 @@ class DeadlineTest {
     @Test
     void renderSlowerThanTheBudgetGets504AndIsCancelledAndFreesItsWorker() {
         GatedRenderer endless = new GatedRenderer(RenderEngine.create(RenderLimits.defaults()));
-        try (TestServer server =
-                TestServer.start(db.database(), ONE_WORKER, endless, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, endless, TestServer.http())) {
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "300"));
             assertThat(res.statusCode()).isEqualTo(504);
             assertThat(Problem.of(res).type()).endsWith("deadline-exceeded");
@@ -61,8 +60,7 @@ class DeadlineTest {
         // The first render ignores cancellation and holds its thread until the test lets it go.
         GatedRenderer stubborn = new GatedRenderer(
                 RenderEngine.create(RenderLimits.defaults()), /* gated= */ 1, /* honoursCancel= */ false);
-        try (TestServer server =
-                TestServer.start(db.database(), ONE_WORKER, stubborn, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, stubborn, TestServer.http())) {
             HttpResponse<byte[]> res = server.post("/v1/renders", Docs.blue("png"), Map.of("X-Timeout-Ms", "200"));
             assertThat(res.statusCode())
                     .as("answered while the render still runs")
@@ -93,8 +91,7 @@ class DeadlineTest {
         // long as detecting the disconnect takes.
         GatedRenderer gated = new GatedRenderer(
                 RenderEngine.create(RenderLimits.defaults()), /* gated= */ 1, /* honoursCancel= */ true);
-        try (TestServer server =
-                TestServer.start(db.database(), ONE_WORKER, gated, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), ONE_WORKER, gated, TestServer.http())) {
             CompletableFuture<HttpResponse<byte[]>> first =
                     CompletableFuture.supplyAsync(() -> server.post("/v1/renders", Docs.blue("png")));
             await().atMost(PATIENCE).until(() -> gated.started.get() == 1);

@@ -47,7 +47,7 @@ class EarlyRejectionDeliveryTest {
         // One worker, no queue: while the gated render holds the worker, every request is refused before its body
         // is read (RenderPool.rejectEarly).
         PoolConfig pool = new PoolConfig(1, 0, Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofSeconds(5));
-        try (TestServer server = TestServer.start(db.database(), pool, renderer, HttpConfig.defaults("127.0.0.1", 0));
+        try (TestServer server = TestServer.start(db.database(), pool, renderer, TestServer.http());
                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture<?> holder =
                     CompletableFuture.supplyAsync(() -> server.post("/v1/renders", Docs.blue("png")));

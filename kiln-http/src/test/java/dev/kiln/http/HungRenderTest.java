@@ -52,10 +52,7 @@ class HungRenderTest {
     @Test
     void negativeBlurSentTwiceAtOnceIsAnsweredInBudgetAndLeavesFullCapacity() throws Exception {
         try (TestServer server = TestServer.start(
-                db.database(),
-                TWO_WORKERS,
-                RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0))) {
+                db.database(), TWO_WORKERS, RenderEngine.create(RenderLimits.defaults()), TestServer.http())) {
             List<Answer> answers = twiceAtOnce(server, Docs.svgRender(NEGATIVE_BLUR, "png"));
 
             for (Answer a : answers) {
@@ -82,10 +79,7 @@ class HungRenderTest {
             svg = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         try (TestServer server = TestServer.start(
-                db.database(),
-                TWO_WORKERS,
-                RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0))) {
+                db.database(), TWO_WORKERS, RenderEngine.create(RenderLimits.defaults()), TestServer.http())) {
             for (Answer a : twiceAtOnce(server, Docs.svgRender(svg, "png"))) {
                 assertThat(a.status()).as(file).isIn(422, 504);
                 assertThat(a.tookNanos()).isLessThan(ANSWER_BOUND.toNanos());
@@ -97,8 +91,7 @@ class HungRenderTest {
     /** Validation is never the only defence: the same loop reached past the pre-pass stops at the budget. */
     @Test
     void jsvgLoopPastValidationIsStoppedAtTheBudgetAndTheWorkersComeBack() throws Exception {
-        try (TestServer server = TestServer.start(
-                db.database(), TWO_WORKERS, new PrepassBypass(), HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), TWO_WORKERS, new PrepassBypass(), TestServer.http())) {
             List<Answer> answers = twiceAtOnce(server, Docs.svgRender(PrepassBypass.MARKED, "png"));
 
             for (Answer a : answers) {
@@ -117,8 +110,7 @@ class HungRenderTest {
     void renderIgnoringInterruptsIsAbandonedReplacedAndFailsLivenessUntilItEnds() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Renderer stubborn = new Stubborn(RenderEngine.create(RenderLimits.defaults()), release);
-        try (TestServer server =
-                TestServer.start(db.database(), TWO_WORKERS, stubborn, HttpConfig.defaults("127.0.0.1", 0))) {
+        try (TestServer server = TestServer.start(db.database(), TWO_WORKERS, stubborn, TestServer.http())) {
             List<Answer> answers = twiceAtOnce(server, Docs.blue("png"));
             for (Answer a : answers) {
                 assertThat(a.status()).isEqualTo(504);

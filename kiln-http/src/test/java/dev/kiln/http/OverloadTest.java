@@ -38,7 +38,7 @@ class OverloadTest {
         SlowRenderer renderer =
                 new SlowRenderer(RenderEngine.create(RenderLimits.defaults()), Duration.ofMillis(150), true);
         PoolConfig pool = new PoolConfig(2, 4, Duration.ofMillis(150), Duration.ofMillis(500), Duration.ofSeconds(5));
-        HttpConfig http = HttpConfig.defaults("127.0.0.1", 0);
+        HttpConfig http = TestServer.http();
         try (TestServer server = TestServer.start(db.database(), pool, renderer, http);
                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             byte[] reference = server.post("/v1/renders", Docs.blue("png")).body();

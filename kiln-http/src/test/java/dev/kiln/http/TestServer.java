@@ -45,6 +45,11 @@ final class TestServer implements AutoCloseable {
                 .build();
     }
 
+    /** The default HTTP settings on an ephemeral port, without the warm-up (WarmUpTest tests it). */
+    static HttpConfig http() {
+        return HttpConfig.defaults("127.0.0.1", 0).withWarmUp(Duration.ZERO);
+    }
+
     static TestServer start(Database db, PoolConfig poolConfig, Renderer renderer, HttpConfig http) {
         return start(db, poolConfig, renderer, http, new PlaceholderGenerationJobs());
     }
@@ -60,7 +65,7 @@ final class TestServer implements AutoCloseable {
                 db,
                 new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0),
+                TestServer.http(),
                 Platform.create(platformData, new PlaceholderGenerationJobs()));
     }
 
@@ -74,7 +79,7 @@ final class TestServer implements AutoCloseable {
                 db,
                 new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0),
+                TestServer.http(),
                 Platform.create(db.dataSource(), new PlaceholderGenerationJobs(), new CacheGroups(readPath.cache())),
                 readPath);
     }
@@ -116,7 +121,7 @@ final class TestServer implements AutoCloseable {
                 db,
                 new PoolConfig(2, 8, Duration.ofMillis(20), Duration.ofMillis(500), Duration.ofSeconds(5)),
                 RenderEngine.create(RenderLimits.defaults()),
-                HttpConfig.defaults("127.0.0.1", 0),
+                TestServer.http(),
                 jobs);
     }
 
