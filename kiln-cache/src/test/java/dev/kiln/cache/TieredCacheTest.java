@@ -70,7 +70,13 @@ class TieredCacheTest {
     }
 
     Redis redis(URI uri, String prefix) {
-        Redis r = Redis.connect(RedisConfig.at(uri).withKeyPrefix(prefix));
+        RedisConfig config = RedisConfig.at(uri).withKeyPrefix(prefix);
+        // The coherence tests are not about timeouts: on a loaded host the default 100 ms bound can open the breaker
+        // and drop the write-back they wait for (1 fresh-clone run in 2 at load 35). The failure tests keep it.
+        if (uri.equals(SHARED)) {
+            config = config.withCommandTimeout(Duration.ofSeconds(2));
+        }
+        Redis r = Redis.connect(config);
         closing.add(r);
         return r;
     }
@@ -115,13 +121,19 @@ class TieredCacheTest {
         assertThat(read(a, "g:1")).isEqualTo("done-1");
         assertThat(loadsOf("g:1")).isEqualTo(1);
         assertThat(listener.get("L1 hit")).isEqualTo(1);
-        // The write-back is asynchronous; the other instance finds it in L2 once it has landed.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            read(b, "g:1");
-            return listener.get("L2 hit") >= 1;
-        });
+        // The write-back is asynchronous; another instance finds the value in L2 once it has landed. Each poll asks
+        // a new instance: one that missed L2 loads the value and answers from its own L1 from then on.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    long before = listener.get("L2 hit");
+                    read(cache(redis(SHARED, prefix), Ticker.systemTicker()), "g:1");
+                    return listener.get("L2 hit") > before;
+                });
+        int loaded = loadsOf("g:1");
         assertThat(read(b, "g:1")).isEqualTo("done-1");
-        assertThat(loadsOf("g:1")).isLessThanOrEqualTo(2);
+        assertThat(loadsOf("g:1")).as("served from L2, not loaded again").isEqualTo(loaded);
 
         assertThat(read(a, "missing")).isNull();
         assertThat(read(a, "missing")).isNull();

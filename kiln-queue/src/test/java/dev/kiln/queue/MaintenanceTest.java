@@ -164,6 +164,8 @@ class MaintenanceTest {
             clock.advance(config.lease().plusSeconds(1));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> queue.find(id).orElseThrow().state() == JobState.AVAILABLE);
+            // The listener hears of the rescue after its commit, which the state above can show first.
+            await().atMost(Duration.ofSeconds(10)).until(() -> rescued.get() >= 1);
             assertThat(rescued).hasValue(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> count("sched-old", "completed") == 0);
             await().atMost(Duration.ofSeconds(10)).until(() -> runs.getOrDefault(Maintenance.VACUUM, 0) >= 2);
