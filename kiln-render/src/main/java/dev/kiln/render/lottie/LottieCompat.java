@@ -27,6 +27,8 @@ final class LottieCompat {
     static final int MAX_EXPANDED_NODES = 1_000_000;
     /** Deeper nesting than this is not an animation (lottie-web's own files nest a few dozen levels). */
     static final int MAX_DEPTH = 200;
+    /** Longer expressions are left alone: every idiom rewritten here is a one-liner. */
+    static final int MAX_REWRITTEN_EXPRESSION_CHARS = 512;
     /** How far before a boundary a jump is placed when a cycle's first and last values differ, in frames. */
     private static final double JUMP = 0.001;
 
@@ -35,6 +37,9 @@ final class LottieCompat {
                     + "\\s*(?:,\\s*0\\s*)?\\)\\s*;?\\s*");
     private static final Pattern CLAMP = Pattern.compile(
             "(?s)\\s*(?:var \\$bm_rt;)?\\s*(?:\\$bm_rt\\s*=\\s*)?clamp\\(\\s*value\\s*,\\s*(-?[0-9.]+)\\s*,\\s*(-?[0-9.]+)\\s*\\)\\s*;?\\s*");
+    private static final String NUMBER = "-?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?";
+    private static final Pattern CONSTANT = Pattern.compile("(?s)\\s*(?:var \\$bm_rt;)?\\s*\\$bm_rt\\s*=\\s*(" + NUMBER
+            + "|\\[\\s*" + NUMBER + "(?:\\s*,\\s*" + NUMBER + ")*\\s*\\])\\s*;?\\s*");
     private static final Pattern VALUE =
             Pattern.compile("(?s)\\s*(?:var \\$bm_rt;)?\\s*(?:\\$bm_rt\\s*=\\s*)?value\\s*;?\\s*");
 
@@ -218,9 +223,17 @@ final class LottieCompat {
     }
 
     private void rewriteExpression(ObjectNode prop, String expression, String pointer, double st, double sr) {
+        if (expression.length() > MAX_REWRITTEN_EXPRESSION_CHARS) {
+            return; // none of the idioms is this long, and the patterns' backtracking stays linear below it
+        }
         Matcher loop = LOOP.matcher(expression);
         Matcher clamp = CLAMP.matcher(expression);
+        Matcher constant = CONSTANT.matcher(expression);
         if (VALUE.matcher(expression).matches()) {
+            prop.remove("x");
+        } else if (constant.matches()) {
+            prop.put("a", 0);
+            prop.set("k", constantValue(constant.group(1)));
             prop.remove("x");
         } else if (loop.matches() && isKeyframes(prop.get("k")) && prop.get("k").size() >= 2) {
             String type = loop.group(3) == null ? "cycle" : loop.group(3);
@@ -306,7 +319,7 @@ final class LottieCompat {
         }
         if (!out.isEmpty()) {
             ObjectNode last = (ObjectNode) out.get(out.size() - 1);
-            if (last.path("s").equals(cycle.get(0).path("s"))) {
+            if (sameValue(last.path("s"), cycle.get(0).path("s"))) {
                 out.remove(out.size() - 1);
             } else {
                 last.put("t", start - JUMP);
@@ -314,6 +327,22 @@ final class LottieCompat {
             }
         }
         cycle.forEach(out::add);
+    }
+
+    /** JSON equality, except that numbers compare by value: 90 and 90.0 are one angle. */
+    private static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            return a.doubleValue() == b.doubleValue();
+        }
+        if (a.isArray() && b.isArray() && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                if (!sameValue(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     /** Cycle {@code n} of a loop (negative before the keyframes): reversed when odd for pingpong, shifted for offset. */
@@ -417,6 +446,19 @@ final class LottieCompat {
     }
 
     // ---- helpers ----
+
+    /** {@code 100} or {@code [0, 0]}, already matched by {@link #CONSTANT}. */
+    private static JsonNode constantValue(String literal) {
+        String t = literal.trim();
+        if (!t.startsWith("[")) {
+            return DoubleNode.valueOf(Double.parseDouble(t));
+        }
+        ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+        for (String part : t.substring(1, t.length() - 1).split(",")) {
+            arr.add(Double.parseDouble(part.trim()));
+        }
+        return arr;
+    }
 
     private static boolean numeric(ArrayNode keyframes) {
         for (JsonNode kf : keyframes) {
