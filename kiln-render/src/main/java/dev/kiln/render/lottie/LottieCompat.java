@@ -294,10 +294,11 @@ final class LottieCompat {
         List<JsonNode> cycle = new ArrayList<>();
         k.forEach(cycle::add);
         ArrayNode before = JsonNodeFactory.instance.arrayNode();
-        int copies = 0;
-        while (t0 - copies * period > start) {
-            copies++;
+        double needed = Math.ceil((t0 - start) / period);
+        if (needed * cycle.size() > keyframesLeft) {
+            throw overBudget(pointer);
         }
+        int copies = (int) needed;
         for (int n = copies; n >= 1; n--) {
             List<JsonNode> copy = copyOf(cycle, type, -n, pointer);
             appendCycle(before, copy, t0 - n * period);
@@ -329,6 +330,17 @@ final class LottieCompat {
         cycle.forEach(out::add);
     }
 
+    private static InvalidDocumentException overBudget(String pointer) {
+        return InvalidDocumentException.of(
+                pointer,
+                String.format(
+                        Locale.ROOT,
+                        "expanding this expression into keyframes over the document's duration would add more"
+                                + " than %d keyframes or %d JSON values to the animation",
+                        MAX_EXPANDED_KEYFRAMES,
+                        MAX_EXPANDED_NODES));
+    }
+
     /** JSON equality, except that numbers compare by value: 90 and 90.0 are one angle. */
     private static boolean sameValue(JsonNode a, JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
@@ -354,14 +366,7 @@ final class LottieCompat {
         keyframesLeft -= cycle.size();
         nodesLeft -= size;
         if (keyframesLeft < 0 || nodesLeft < 0) {
-            throw InvalidDocumentException.of(
-                    pointer,
-                    String.format(
-                            Locale.ROOT,
-                            "expanding this expression into keyframes over the document's duration would add more"
-                                    + " than %d keyframes or %d JSON values to the animation",
-                            MAX_EXPANDED_KEYFRAMES,
-                            MAX_EXPANDED_NODES));
+            throw overBudget(pointer);
         }
         List<JsonNode> copy = new ArrayList<>();
         if (type.equals("pingpong") && Math.floorMod(n, 2) == 1) {

@@ -191,6 +191,17 @@ class LottieCompatPassTest {
     }
 
     @Test
+    void aLoopInWithATinyPeriodIsRefusedBeforeItIsExpanded() throws IOException {
+        // 100 frames back in cycles of a millionth of a frame: 10^8 copies, refused without counting them.
+        ObjectNode doc =
+                layerWithRotation("5.5.0", "loopIn('cycle')", "[{\"t\":100,\"s\":[0]},{\"t\":100.000001,\"s\":[90]}]");
+
+        assertThatThrownBy(() -> apply(doc))
+                .isInstanceOf(InvalidDocumentException.class)
+                .hasMessageContaining("/document/animation/layers/0/ks/r/x");
+    }
+
+    @Test
     void aLongExpressionIsNotMatched() throws IOException {
         String spaces = " ".repeat(200_000);
         ObjectNode doc = layerWithRotation(
