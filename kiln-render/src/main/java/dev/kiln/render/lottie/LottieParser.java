@@ -3,6 +3,7 @@ package dev.kiln.render.lottie;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.internal.DocumentParser;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses {@code {"type":"lottie","animation":{...}}} documents: size, required fields, dimension, frame and
- * duration caps, and no external assets; then checks that Skottie can build the animation.
+ * duration caps, and no external assets; then upgrades old bodymovin fields and rewrites the expressions it can
+ * ({@link LottieCompat}) and checks that Skottie can build the animation.
  */
 public final class LottieParser implements DocumentParser {
     /** Frame rates above this are not animations but a way to multiply the frame budget. */
@@ -30,12 +32,7 @@ public final class LottieParser implements DocumentParser {
         String ap = Violations.child(pointer, "animation");
         JsonNode anim = FieldReader.require(
                 document, pointer, "animation", JsonNode::isObject, "required: the Lottie animation as a JSON object");
-        String json;
-        try {
-            json = JSON.writeValueAsString(anim);
-        } catch (JsonProcessingException e) {
-            throw InvalidDocumentException.of(ap, "cannot serialise the animation: " + e.getOriginalMessage());
-        }
+        String json = serialise(anim, ap);
         if ((long) json.length() * 3 > limits.maxLottieBytes()
                 && json.getBytes(StandardCharsets.UTF_8).length > limits.maxLottieBytes()) {
             throw InvalidDocumentException.of(
@@ -75,7 +72,24 @@ public final class LottieParser implements DocumentParser {
         checkAssets(anim.get("assets"), ap + "/assets", limits, v);
         checkFonts(anim.get("fonts"), ap + "/fonts", v);
         v.throwIfAny();
-        return SkottieDocument.load(json, w, h, frames, fr, ap);
+        // After validation, so that op is bounded before loop expressions are expanded up to it.
+        String compatible = serialise(LottieCompat.apply((ObjectNode) anim, ap), ap);
+        if ((long) compatible.length() * 3 > limits.maxLottieBytes()
+                && compatible.getBytes(StandardCharsets.UTF_8).length > limits.maxLottieBytes()) {
+            throw InvalidDocumentException.of(
+                    ap,
+                    "animation is larger than the " + limits.maxLottieBytes()
+                            + " byte cap (maxLottieBytes) once its loop expressions are expanded into keyframes");
+        }
+        return SkottieDocument.load(compatible, w, h, frames, fr, ap);
+    }
+
+    private static String serialise(JsonNode anim, String ap) {
+        try {
+            return JSON.writeValueAsString(anim);
+        } catch (JsonProcessingException e) {
+            throw InvalidDocumentException.of(ap, "cannot serialise the animation: " + e.getOriginalMessage());
+        }
     }
 
     private static int dimension(JsonNode anim, String name, String ap, RenderLimits limits, Violations v) {

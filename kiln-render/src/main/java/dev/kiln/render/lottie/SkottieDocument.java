@@ -12,6 +12,7 @@ import io.github.humbleui.skija.resources.DataURIResourceProviderProxy;
 import io.github.humbleui.skija.resources.FileResourceProvider;
 import io.github.humbleui.skija.skottie.Animation;
 import io.github.humbleui.skija.skottie.AnimationBuilder;
+import io.github.humbleui.skija.skottie.AnimationBuilderFlag;
 import io.github.humbleui.types.Rect;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
@@ -76,7 +77,9 @@ final class SkottieDocument implements PreparedDocument {
     private static Animation build(String json) {
         try (FileResourceProvider nothing = FileResourceProvider.make(EMPTY_RESOURCE_DIR.toString());
                 DataURIResourceProviderProxy dataUris = DataURIResourceProviderProxy.make(nothing);
-                AnimationBuilder builder = new AnimationBuilder().setResourceProvider(dataUris)) {
+                // Embedded glyphs (the file's "chars") before system fonts, as lottie-web draws them.
+                AnimationBuilder builder = new AnimationBuilder(AnimationBuilderFlag.PREFER_EMBEDDED_FONTS)
+                        .setResourceProvider(dataUris)) {
             return builder.buildFromString(json);
         } catch (IllegalArgumentException e) {
             return null; // Skija reports a failed build this way
