@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -89,29 +88,7 @@ class VideoEncoderTest {
         assertThat(stages).contains("encoding:90", "finalizing:95");
 
         // Frame 6 of the MP4 against the still render of the same time (6 × 50 ms).
-        Path frame = work.resolve("frame6.png");
-        Process p = VideoFixtures.ffmpeg()
-                .command(
-                        VideoFixtures.ffmpeg().ffmpeg(),
-                        List.of(
-                                "-v",
-                                "error",
-                                "-i",
-                                out.file().toString(),
-                                "-vf",
-                                "select=eq(n\\,6)",
-                                "-frames:v",
-                                "1",
-                                "-y",
-                                frame.toString()))
-                .redirectErrorStream(true)
-                .start();
-        p.getOutputStream().close();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0)
-                .as(log)
-                .isTrue();
-        BufferedImage decoded = ImageIO.read(frame.toFile());
+        BufferedImage decoded = VideoFixtures.frame(out.file(), 6, work.resolve("frame6.png"));
         PreparedRender still =
                 new PreparedRender(v.frames().document(), new OutputSpec(OutputFormat.PNG, 90, 64, 48, 0, 300.0));
         BufferedImage expected = ImageIO.read(new ByteArrayInputStream(

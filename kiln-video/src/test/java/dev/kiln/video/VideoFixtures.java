@@ -59,6 +59,32 @@ public final class VideoFixtures {
         }
     }
 
+    /** Frame {@code n} (from 0) of {@code video}, extracted by ffmpeg into {@code png} and decoded. */
+    public static java.awt.image.BufferedImage frame(Path video, int n, Path png) throws Exception {
+        Process p = ffmpeg().command(
+                        ffmpeg().ffmpeg(),
+                        List.of(
+                                "-v",
+                                "error",
+                                "-i",
+                                video.toString(),
+                                "-vf",
+                                "select=eq(n\\," + n + ")",
+                                "-frames:v",
+                                "1",
+                                "-y",
+                                png.toString()))
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().close();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("ffmpeg could not extract frame " + n + ": " + log);
+        }
+        return javax.imageio.ImageIO.read(png.toFile());
+    }
+
     /** {@code {document, output}}. */
     public static ObjectNode request(JsonNode document, String output) {
         ObjectNode r = JSON.createObjectNode();
