@@ -107,9 +107,10 @@ final class QueueBench {
             throws SQLException, InterruptedException, TimeoutException {
         int n = spec.jobs();
         recreateDatabase();
+        BurnDownProbe probe = new BurnDownProbe();
         try (HikariDataSource pool = pool();
                 Connection admin = connect(spec.database());
-                JobQueue queue = queue(pool)) {
+                JobQueue queue = queue(pool, probe)) {
             Histogram addCalls = new Histogram(HIGHEST_MICROS, 3);
             Counters before = Counters.read(admin);
             String addWaits;
@@ -142,6 +143,8 @@ final class QueueBench {
                 ended.countDown();
             };
             before = Counters.read(admin);
+            BurnDownProbe.Cpu cpuBefore = BurnDownProbe.Cpu.read(admin, spec.database());
+            BurnDownProbe.Cpu cpuAfter;
             long confirmed;
             String processWaits;
             // Closing the worker drains it, outside the timed window.
@@ -149,6 +152,7 @@ final class QueueBench {
                     Worker ignored = queue.startWorker(worker("bench-" + name), Map.of(KIND, handler))) {
                 await(ended, "burn-down " + name);
                 confirmed = confirmAllCompleted(admin, n, "burn-down " + name);
+                cpuAfter = BurnDownProbe.Cpu.read(admin, spec.database());
                 processWaits = waits.summary();
             }
             Counters.Cost processCost = Counters.read(admin).since(before, n);
@@ -156,6 +160,7 @@ final class QueueBench {
             log(
                     "%s: burn-down of %,d jobs in %,d ms = %,.0f jobs/s (confirm lag %,d ms)",
                     name, n, ms(burnNanos), rate(n, burnNanos), ms(confirmed - lastEnd.get()));
+            log("%s: %s", name, probe.summary(cpuBefore, cpuAfter, n, burnNanos));
             Tally tally = Tally.read(admin);
             long handlerStarts =
                     starts.values().stream().mapToLong(AtomicInteger::get).sum();

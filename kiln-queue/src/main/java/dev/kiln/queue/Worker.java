@@ -89,6 +89,8 @@ public final class Worker implements AutoCloseable {
     private final Thread fetcher;
     private final Thread completer;
     private volatile boolean claiming = true;
+    /** Set while the claim loop lets freed slots gather ({@link #gather()}), so the last handler to return wakes it. */
+    private volatile boolean gathering;
     /** The claim loop's own connection (only that thread touches it), with {@link Sql#CLAIM_SESSION_SETTINGS}. */
     private final HeldConnection claimConnection;
     /**
@@ -178,7 +180,7 @@ public final class Worker implements AutoCloseable {
                 continue;
             }
             if (free < config.concurrency() / 2 && busy.get() > 0) {
-                LockSupport.parkNanos(CLAIM_GATHER.toNanos());
+                gather();
                 free = freeSlots();
             }
             List<Claimed> claimed;
@@ -199,6 +201,24 @@ public final class Worker implements AutoCloseable {
             for (Claimed c : claimed) {
                 launch(c);
             }
+        }
+    }
+
+    /**
+     * Lets freed slots gather for up to {@link #CLAIM_GATHER}, and no longer than some handler is still running: once
+     * every handler has returned nothing more can gather, so the claim goes out at once (short jobs that all finish
+     * within the window no longer wait out the rest of it). The last handler to return unparks this thread.
+     */
+    private void gather() {
+        long deadline = System.nanoTime() + CLAIM_GATHER.toNanos();
+        gathering = true;
+        try {
+            long left;
+            while (busy.get() > 0 && claiming && (left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            gathering = false;
         }
     }
 
@@ -316,7 +336,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void handlerDone() {
-        busy.decrementAndGet();
+        if (busy.decrementAndGet() == 0 && gathering) {
+            LockSupport.unpark(fetcher);
+        }
         wakeup.signal();
         idleLock.lock();
         try {
