@@ -16,10 +16,6 @@ INSERT INTO scenes (project_id, user_id, name, position, document)
 SELECT p.id, p.user_id, 'scene ' || k, k, '{"type":"svg","svg":"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>"}'::jsonb
   FROM projects p, generate_series(0, 4) k;
 
--- Bulk: the per-row trigger that keeps projects.completed_cost (V8) is off for the insert; the column is computed
--- once afterwards, as V8's migration does.
-ALTER TABLE generations DISABLE TRIGGER generations_completed_cost_insert;
-
 -- 6,000 generations for the bench user's 150 scenes, the rest spread over the other 40,000 scenes.
 INSERT INTO generations (user_id, project_id, scene_id, status, progress, stage, attempt, cost, render_request, output,
                          thumbnail_url, created_at, started_at, finished_at, updated_at)
@@ -37,12 +33,6 @@ SELECT s.user_id, s.project_id, s.id, st.status,
   CROSS JOIN LATERAL (SELECT (s.rn * 100 + ks.k) AS g) gg
   CROSS JOIN LATERAL (SELECT CASE WHEN gg.g % 97 = 0 THEN 'failed' WHEN gg.g % 89 = 0 THEN 'canceled'
                                   ELSE 'completed' END AS status) st;
-
-ALTER TABLE generations ENABLE TRIGGER generations_completed_cost_insert;
-UPDATE projects p SET completed_cost = s.total
-  FROM (SELECT project_id, sum(cost) AS total FROM generations
-         WHERE status = 'completed' AND project_id IS NOT NULL GROUP BY project_id) s
- WHERE s.project_id = p.id;
 
 SELECT count(*) AS generations FROM generations;
 SELECT count(*) AS bench_user_generations FROM generations WHERE user_id = :bench_user;

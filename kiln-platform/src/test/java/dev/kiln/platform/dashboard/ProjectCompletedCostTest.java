@@ -63,9 +63,20 @@ class ProjectCompletedCostTest {
             s.executeUpdate("DELETE FROM generations WHERE id = " + queued);
             assertCosts(s, Map.of(p1, 0L, p2, 4L));
 
+            // Many rows in one statement, over both projects and all statuses (the statement triggers group them).
+            s.executeUpdate("INSERT INTO generations (user_id, project_id, status, cost, render_request, finished_at)"
+                    + " SELECT " + user + ", CASE WHEN n % 2 = 0 THEN " + p1 + " ELSE " + p2 + " END,"
+                    + " CASE WHEN n % 3 = 0 THEN 'failed' ELSE 'completed' END, n, '{}', now()"
+                    + " FROM generate_series(1, 12) n");
+            // completed: n = 1, 2, 4, 5, 7, 8, 10, 11; even ones in p1 (2 + 4 + 8 + 10), odd ones in p2 (1 + 5 + 7 +
+            // 11)
+            assertCosts(s, Map.of(p1, 24L, p2, 28L));
+            s.executeUpdate("DELETE FROM generations WHERE cost BETWEEN 1 AND 5 AND id <> " + done);
+            assertCosts(s, Map.of(p1, 18L, p2, 22L));
+
             // ON DELETE SET NULL unlinks p2's generation; its trigger finds p2 already gone.
             s.executeUpdate("DELETE FROM projects WHERE id = " + p2);
-            assertCosts(s, Map.of(p1, 0L));
+            assertCosts(s, Map.of(p1, 18L));
             try (ResultSet rs = s.executeQuery("SELECT project_id FROM generations WHERE id = " + done)) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getObject(1)).isNull();
