@@ -121,7 +121,7 @@ for k in sorted(cache): print(f"{k} +{cache[k]:.0f}")
 l1 = sum(v for k, v in cache.items() if 'layer="l1"' in k)
 l1_hit = sum(v for k, v in cache.items() if 'layer="l1"' in k and 'result="hit"' in k)
 l2_hit = sum(v for k, v in cache.items() if 'layer="l2"' in k and 'result="hit"' in k)
-src = l1 - l1_hit - l2_hit  # a read that neither layer answered was loaded from PostgreSQL
+src = sum(v for k, v in cache.items() if 'layer="source"' in k)  # loads that reached PostgreSQL (found or not)
 if l1: print(f"status reads: {l1:.0f}; L1 {100 * l1_hit / l1:.1f}%, L2 {100 * l2_hit / l1:.1f}%, "
              f"loaded from PostgreSQL {src:.0f} ({100 * src / l1:.1f}%)")
 for k in sorted(a):

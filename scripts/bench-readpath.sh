@@ -4,6 +4,7 @@
 #      projects and 150 scenes, in a database of ~2,000,000 generations
 #   2. status, cached: saturation throughput of GET /v1/generations/{id} (200, and 304 with If-None-Match) against a
 #      trivial authenticated route (GET /v1/ping-unknown: auth, then a small 404 problem) on the same server
+#   Beside each server's dashboard runs, the trivial authenticated route, sequentially too: the same sitting's floor.
 #   Each dashboard run goes once as the load generator sends by default (identity) and once with
 #   Accept-Encoding: gzip, as browsers send (the client reads the compressed bytes and does not inflate them).
 # Wrap it in flock: flock /work/bench.lock scripts/bench-readpath.sh
@@ -61,6 +62,7 @@ DASH="/v1/dashboard?limit=30"
 
 echo "== dashboard, uncached (KILN_CACHE=off)"
 bench --path "$DASH" --mode sequential --requests 200 --out "$OUT/warm-off" >/dev/null
+bench --path "/v1/ping-unknown" --mode sequential --requests 2000 --out "$OUT/trivial-seq-off" | tee "$OUT/trivial-seq-off.md"
 bench --path "$DASH" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached" | tee "$OUT/dashboard-uncached.md"
 bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached-gzip" \
   | tee "$OUT/dashboard-uncached-gzip.md"
@@ -69,6 +71,7 @@ stop
 start on
 echo "== dashboard, cached"
 bench --path "$DASH" --mode sequential --requests 500 --out "$OUT/warm-on" >/dev/null
+bench --path "/v1/ping-unknown" --mode sequential --requests 5000 --out "$OUT/trivial-seq-on" | tee "$OUT/trivial-seq-on.md"
 bench --path "$DASH" --mode sequential --requests 5000 --out "$OUT/dashboard-cached" | tee "$OUT/dashboard-cached.md"
 bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 5000 --out "$OUT/dashboard-cached-gzip" \
   | tee "$OUT/dashboard-cached-gzip.md"

@@ -95,6 +95,7 @@ final class TieredCache implements ReadCache {
 
     @Override
     public Optional<byte[]> get(String group, String field, Loader loader) {
+        long start = ticker.read();
         Group g = l1.get(group, k -> new Group());
         while (true) {
             CompletableFuture<Entry> current = g.fields.get(field);
@@ -104,23 +105,25 @@ final class TieredCache implements ReadCache {
                     return value(join(current));
                 }
                 Entry e = current.isCompletedExceptionally() ? null : current.getNow(null);
-                if (e != null && e.expiresAt() - ticker.read() > 0) {
+                long now = ticker.read();
+                if (e != null && e.expiresAt() - now > 0) {
                     listener.hit(CacheListener.Layer.L1);
+                    listener.loadTime(CacheListener.Layer.L1, now - start);
                     return Optional.of(e.value());
                 }
                 CompletableFuture<Entry> mine = new CompletableFuture<>();
                 if (g.fields.replace(field, current, mine)) {
-                    return value(load(g, group, field, mine, loader));
+                    return value(load(g, group, field, mine, loader, start));
                 }
                 continue;
             }
             if (g.fields.size() >= config.maxFieldsPerGroup()) {
-                listener.miss(CacheListener.Layer.L1);
+                l1Missed(start);
                 return loadThrough(group, field, loader, /* mayWriteBack= */ false);
             }
             CompletableFuture<Entry> mine = new CompletableFuture<>();
             if (g.fields.putIfAbsent(field, mine) == null) {
-                return value(load(g, group, field, mine, loader));
+                return value(load(g, group, field, mine, loader, start));
             }
         }
     }
@@ -133,9 +136,32 @@ final class TieredCache implements ReadCache {
         return Futures.join(f);
     }
 
-    /** Loads into {@code mine}, which this thread put in the group; joiners wait on it. */
-    private Entry load(Group g, String group, String field, CompletableFuture<Entry> mine, Loader loader) {
+    /** An L1 lookup that started at {@code start} found nothing to answer with. */
+    private void l1Missed(long start) {
         listener.miss(CacheListener.Layer.L1);
+        listener.loadTime(CacheListener.Layer.L1, ticker.read() - start);
+    }
+
+    /**
+     * Asks the source of truth (the database), reporting it as layer {@link CacheListener.Layer#SOURCE}: a hit when it
+     * has the value, a miss when it has none, and how long it took.
+     */
+    private Optional<Loaded> loadFromSource(Loader loader) {
+        long start = ticker.read();
+        Optional<Loaded> loaded = loader.load();
+        listener.loadTime(CacheListener.Layer.SOURCE, ticker.read() - start);
+        if (loaded.isPresent()) {
+            listener.hit(CacheListener.Layer.SOURCE);
+        } else {
+            listener.miss(CacheListener.Layer.SOURCE);
+        }
+        return loaded;
+    }
+
+    /** Loads into {@code mine}, which this thread put in the group; joiners wait on it. */
+    private Entry load(
+            Group g, String group, String field, CompletableFuture<Entry> mine, Loader loader, long l1Start) {
+        l1Missed(l1Start);
         try {
             L2Read read = readL2(group, field);
             byte[] value;
@@ -144,9 +170,7 @@ final class TieredCache implements ReadCache {
                 settled = read.value()[0] == 1;
                 value = Arrays.copyOfRange(read.value(), 1, read.value().length);
             } else {
-                long start = ticker.read();
-                Optional<Loaded> loaded = loader.load();
-                listener.loadTime(CacheListener.Layer.SOURCE, ticker.read() - start);
+                Optional<Loaded> loaded = loadFromSource(loader);
                 if (loaded.isEmpty()) {
                     mine.complete(null);
                     g.fields.remove(field, mine);
@@ -175,7 +199,7 @@ final class TieredCache implements ReadCache {
         if (read.value() != null) {
             return Optional.of(Arrays.copyOfRange(read.value(), 1, read.value().length));
         }
-        Optional<Loaded> loaded = loader.load();
+        Optional<Loaded> loaded = loadFromSource(loader);
         if (mayWriteBack && loaded.isPresent() && read.version() != null) {
             writeL2(
                     group,

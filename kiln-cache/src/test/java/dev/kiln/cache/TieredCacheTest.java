@@ -63,6 +63,11 @@ class TieredCacheTest {
             counts.computeIfAbsent(layer + " miss", k -> new AtomicLong()).incrementAndGet();
         }
 
+        @Override
+        public void loadTime(Layer layer, long nanos) {
+            counts.computeIfAbsent(layer + " time", k -> new AtomicLong()).incrementAndGet();
+        }
+
         long get(String name) {
             AtomicLong n = counts.get(name);
             return n == null ? 0 : n.get();
@@ -138,6 +143,48 @@ class TieredCacheTest {
         assertThat(read(a, "missing")).isNull();
         assertThat(read(a, "missing")).isNull();
         assertThat(loadsOf("missing")).as("not-found is never cached").isEqualTo(2);
+    }
+
+    /**
+     * Each layer's counters name the layer that answered: an L2 hit is not a database load, a database load is counted
+     * once under {@code SOURCE} (hit when found, miss when not), and every lookup of a layer has a time.
+     */
+    @Test
+    void eachLayerIsCountedUnderItsOwnLabel() {
+        String prefix = prefix();
+        ReadCache a = cache(redis(SHARED, prefix), Ticker.systemTicker());
+        source.put("g:7", "done-7");
+
+        assertThat(read(a, "g:7")).isEqualTo("done-7");
+        assertThat(listener.counts)
+                .as("first read: L1 and L2 miss, the database answers")
+                .containsOnlyKeys("L1 miss", "L1 time", "L2 miss", "L2 time", "SOURCE hit", "SOURCE time");
+        assertThat(listener.get("SOURCE hit")).isEqualTo(1);
+        assertThat(listener.get("SOURCE time")).isEqualTo(1);
+
+        assertThat(read(a, "g:7")).isEqualTo("done-7");
+        assertThat(listener.get("L1 hit")).isEqualTo(1);
+        assertThat(listener.get("L1 time")).as("a hit's lookup is timed too").isEqualTo(2);
+
+        // A fresh instance (empty L1) each try: L1 misses, and L2 answers once a's write-back has landed.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            read(cache(redis(SHARED, prefix), Ticker.systemTicker()), "g:7");
+            return listener.get("L2 hit") >= 1;
+        });
+        long sourceHits = listener.get("SOURCE hit");
+        assertThat(sourceHits)
+                .as("database loads: the first read, plus b's reads before the write-back landed")
+                .isEqualTo(loadsOf("g:7"));
+        assertThat(listener.get("L2 hit") + listener.get("L2 miss"))
+                .as("every L1 miss asked L2")
+                .isEqualTo(listener.get("L1 miss"));
+        assertThat(listener.get("L2 miss"))
+                .as("every L2 miss went to the database")
+                .isEqualTo(sourceHits);
+
+        assertThat(read(a, "absent")).isNull();
+        assertThat(listener.get("SOURCE miss")).as("not found at the source").isEqualTo(1);
+        assertThat(listener.get("SOURCE hit")).isEqualTo(sourceHits);
     }
 
     @Test

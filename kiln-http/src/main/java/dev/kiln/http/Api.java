@@ -136,12 +136,13 @@ final class Api {
         }
     }
 
+    /** {@code t} as {@link Instant#toString()} writes it (ISO-8601, UTC), or null; see {@link IsoInstant}. */
     static String time(Instant t) {
-        return t == null ? null : t.toString();
+        return t == null ? null : IsoInstant.format(t);
     }
 
     static String time(Optional<Instant> t) {
-        return t.map(Instant::toString).orElse(null);
+        return t.map(IsoInstant::format).orElse(null);
     }
 
     /** {@code body} as JSON bytes. */

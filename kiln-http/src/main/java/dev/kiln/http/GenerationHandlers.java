@@ -206,15 +206,33 @@ final class GenerationHandlers {
         out.writeNumberField("attempt", g.attempt());
         out.writeNumberField("cost", g.cost());
         out.writeFieldName("output");
-        out.writeTree(g.outputJson().map(Api::tree).orElse(null));
+        copyJson(out, g.outputJson());
         out.writeStringField("thumbnailUrl", g.thumbnailUrl().orElse(null));
         out.writeFieldName("error");
-        out.writeTree(g.errorJson().map(Api::tree).orElse(null));
+        copyJson(out, g.errorJson());
         out.writeStringField("createdAt", Api.time(g.createdAt()));
         out.writeStringField("startedAt", Api.time(g.startedAt()));
         out.writeStringField("finishedAt", Api.time(g.finishedAt()));
         out.writeStringField("updatedAt", Api.time(g.updatedAt()));
         out.writeEndObject();
+    }
+
+    /**
+     * Stored JSON (a jsonb column's text) into {@code out} token by token, or null: the same bytes as parsing it into a
+     * tree and writing the tree (compact, keys in their stored order), without building the tree.
+     */
+    private static void copyJson(com.fasterxml.jackson.core.JsonGenerator out, Optional<String> json)
+            throws java.io.IOException {
+        if (json.isEmpty()) {
+            out.writeNull();
+            return;
+        }
+        try (com.fasterxml.jackson.core.JsonParser in = Api.MAPPER.getFactory().createParser(json.get())) {
+            if (in.nextToken() == null) {
+                throw new IllegalStateException("stored JSON is empty");
+            }
+            out.copyCurrentStructure(in);
+        }
     }
 
     private static void writeNullable(com.fasterxml.jackson.core.JsonGenerator out, String name, Optional<Long> v)

@@ -117,7 +117,8 @@ class DashboardTest {
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement done = c.prepareStatement("""
                         UPDATE generations SET status = 'completed', progress = 100, stage = 'completed',
-                               output = '{"url":"/v1/files/a.png","bytes":3,"width":1,"height":1}',
+                               output = '{"url":"/v1/files/a.png","bytes":3,"width":1,"height":1,"ratio":1.905,
+                                         "frames":[0,1.5,{"t":"ü \\"q\\""}],"big":12345678901234,"none":null}',
                                thumbnail_url = '/v1/files/a.png', started_at = now(), finished_at = now()
                          WHERE scene_id = ?""");
                 PreparedStatement broke = c.prepareStatement("""

@@ -142,8 +142,7 @@ class PlatformIndexesTest {
                         "dashboard page (projects, counts, scenes, latest generations) in one statement",
                         sql(Dashboard.class, "PAGE"),
                         new Object[] {USER, Long.MAX_VALUE, 21, 20, 20, 21},
-                        "projects_user_id_id_idx&scenes_project_position_key&generations_project_completed_idx"
-                                + "&generations_scene_id_id_idx"),
+                        "projects_user_id_id_idx&scenes_project_position_key&generations_scene_id_id_idx"),
                 Arguments.of(
                         "a generation's events after Last-Event-ID",
                         sql(dev.kiln.platform.events.GenerationEvents.class, "AFTER"),

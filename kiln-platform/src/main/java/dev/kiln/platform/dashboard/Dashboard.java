@@ -26,27 +26,27 @@ public final class Dashboard {
     public static final int SCENES_PER_PROJECT = 20;
 
     // One statement, so a page costs one round trip to PostgreSQL. The page's projects (one range of
-    // projects_user_id_id_idx, one row more than shown, to know whether there is a next page); for each shown project
-    // its counts as correlated index lookups (their cost follows the page, not the user's history), its first scenes
+    // projects_user_id_id_idx, one row more than shown, to know whether there is a next page) with their completed
+    // cost (a column kept by triggers, V8__project_completed_cost.sql); for each shown project its scene count as a
+    // correlated index lookup (its cost follows the page, not the user's history), its first scenes
     // (one range of scenes_project_position_key) and each scene's latest generation (the first entry of
     // generations_scene_id_id_idx for that scene). The extra project only says that there is more: the lateral
     // subqueries' "page.n <= ?" is a one-time filter, so nothing is looked up for it.
     static final String PAGE = """
             WITH page AS (
-                SELECT p.id, p.name, p.created_at, p.updated_at, row_number() OVER (ORDER BY p.id DESC) AS n
+                SELECT p.id, p.name, p.created_at, p.updated_at, p.completed_cost,
+                       row_number() OVER (ORDER BY p.id DESC) AS n
                   FROM projects p
                  WHERE p.user_id = ? AND p.id < ?
                  ORDER BY p.id DESC
                  LIMIT ?)
             SELECT page.id AS p_id, page.n AS p_n, page.name AS p_name, page.created_at AS p_created_at,
-                   page.updated_at AS p_updated_at, c.scene_count, c.completed_cost,
+                   page.updated_at AS p_updated_at, c.scene_count, page.completed_cost,
                    s.id, s.name, s.position, s.created_at, s.updated_at,""" + " " + Generations.columns("g", "g_") + """
 
               FROM page
               LEFT JOIN LATERAL (
-                    SELECT (SELECT count(*) FROM scenes sc WHERE sc.project_id = page.id) AS scene_count,
-                           (SELECT coalesce(sum(gc.cost), 0) FROM generations gc
-                             WHERE gc.project_id = page.id AND gc.status = 'completed') AS completed_cost
+                    SELECT (SELECT count(*) FROM scenes sc WHERE sc.project_id = page.id) AS scene_count
                      WHERE page.n <= ?) c ON true
               LEFT JOIN LATERAL (
                     SELECT sc.id, sc.name, sc.position, sc.created_at, sc.updated_at
