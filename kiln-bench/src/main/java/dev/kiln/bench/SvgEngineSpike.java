@@ -69,7 +69,8 @@ public final class SvgEngineSpike {
     private static void timing(String svg, int rounds, int warmup) {
         byte[] utf8 = svg.getBytes(StandardCharsets.UTF_8);
         RenderEngine engine = RenderEngine.create(RenderLimits.defaults());
-        ObjectNode req = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        ObjectNode req =
+                com.fasterxml.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
         req.putObject("document").put("type", "svg").put("svg", svg);
         req.putObject("output").put("format", "png");
         ResvgEngine resvg = new ResvgEngine(ResvgLimits.defaults());
@@ -94,9 +95,11 @@ public final class SvgEngineSpike {
             }
             System.err.printf("round %d done%n", round);
         }
-        System.out.printf("%-45s %10s %10s %10s%n", "case (1200x630 card, single thread)", "median ms", "min ms", "max ms");
+        System.out.printf(
+                "%-45s %10s %10s %10s%n", "case (1200x630 card, single thread)", "median ms", "min ms", "max ms");
         for (var c : cases.keySet()) {
-            double[] v = ms.get(c).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] v =
+                    ms.get(c).stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf("%-45s %10.1f %10.1f %10.1f%n", c, v[v.length / 2], v[0], v[v.length - 1]);
         }
     }
@@ -145,7 +148,9 @@ public final class SvgEngineSpike {
         int resvgPass = 0;
         int jsvgPass = 0;
         for (Path svg : files) {
-            BufferedImage ref = ImageIO.read(svg.resolveSibling(svg.getFileName().toString().replaceAll("\\.svg$", ".png")).toFile());
+            BufferedImage ref =
+                    ImageIO.read(svg.resolveSibling(svg.getFileName().toString().replaceAll("\\.svg$", ".png"))
+                            .toFile());
             String text = Files.readString(svg);
             String r;
             try {
@@ -170,8 +175,14 @@ public final class SvgEngineSpike {
             jsvgPass += j.equals("pass") ? 1 : 0;
             System.out.printf("%-75s resvg-wasm %-14s jsvg %s%n", root.relativize(svg), r, j);
         }
-        System.out.printf("pass rate: resvg-wasm %d/%d = %.1f %%, jsvg %d/%d = %.1f %%%n", resvgPass, files.size(),
-                100.0 * resvgPass / files.size(), jsvgPass, files.size(), 100.0 * jsvgPass / files.size());
+        System.out.printf(
+                "pass rate: resvg-wasm %d/%d = %.1f %%, jsvg %d/%d = %.1f %%%n",
+                resvgPass,
+                files.size(),
+                100.0 * resvgPass / files.size(),
+                jsvgPass,
+                files.size(),
+                100.0 * jsvgPass / files.size());
     }
 
     /** "pass" when at most 0.5 % of pixels are off by more than 4/255 in a straight-alpha channel. */
@@ -198,5 +209,4 @@ public final class SvgEngineSpike {
         double f = (double) off / ((long) ref.getWidth() * ref.getHeight());
         return f <= 0.005 ? "pass" : String.format("%.2f%%-off", f * 100);
     }
-
 }

@@ -22,7 +22,6 @@ class ResvgConformanceTest {
         for (Path svg : files) {
             BufferedImage expected = SuiteSample.reference(svg);
             String name = SuiteSample.name(svg);
-            System.err.println("rendering " + name); // the surefire output file shows progress
             try {
                 double off =
                         SuiteSample.offFraction(engine.render(Files.readString(svg), expected.getWidth()), expected);
