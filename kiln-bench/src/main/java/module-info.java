@@ -1,7 +1,6 @@
 /** JMH benchmarks of the render engine; never part of the test suite. */
 module dev.kiln.bench {
     requires dev.kiln.render;
-    requires dev.kiln.svg;
     requires jmh.core;
     // Some benchmarks compare the engine with the libraries it wraps, called directly.
     requires com.github.weisj.jsvg;

@@ -1,4 +1,4 @@
-package dev.kiln.bench;
+
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.weisj.jsvg.SVGDocument;
@@ -36,7 +36,7 @@ import javax.imageio.ImageIO;
  * Issue 9 spike figures, one JVM: single-thread ms per SVG card for JSVG and resvg-wasm on Chicory (raw pixels and
  * PNG), interleaved round by round, and with {@code --suite DIR} both engines' pass rates on a suite sample (the rule
  * of kiln-svg's {@code resvg-suite/README.md}). Usage (docs/render-engines.md):
- * {@code java -cp kiln-bench/target/benchmarks.jar dev.kiln.bench.SvgEngineSpike [--rounds N] [--warmup N]
+ * {@code java -cp "$CP" scripts/SvgEngineSpike.java [--rounds N] [--warmup N]
  * [--suite DIR] [--card SVG]}; the card defaults to the loadgen's reference card (what {@code ./kiln bench render}
  * sends).
  */
