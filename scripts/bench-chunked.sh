@@ -11,7 +11,8 @@
 #     worker process, whatever the cores;
 #   - the timed span is from the POST of the generation to the first poll (every 0.2 s) that sees it completed; the
 #     processes are started and ready before it. The output is downloaded and ffprobe counts its frames (-count_frames,
-#     decoding every frame); anything but 1,800 fails the run.
+#     decoding every frame); anything but 1,800 fails the run. The workers' CPU time over the same span (their JVMs
+#     and ffmpeg children, from /proc) tells a slower chunk that got less CPU from one that needed more.
 # Usage (RUNS is a list of mode:workers, ROUNDS repeats it):
 #   flock /work/bench.lock scripts/bench-chunked.sh
 #   RUNS="pinned:1 pinned:2 unpinned:1 unpinned:2" ROUNDS=2 flock /work/bench.lock scripts/bench-chunked.sh
@@ -34,6 +35,12 @@ CORES="$(nproc --all)"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then "$ROOT/kiln" build >/dev/null; fi
 
 PIDS=()
+# CPU seconds (user + system, its reaped ffmpeg children included) of the JVM that launcher $1 supervises.
+cpu_seconds() {
+  local java
+  java="$(pgrep -P "$1" -x java | head -n 1)"
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15 + $16 + $17) / hz }' "/proc/$java/stat"
+}
 stop_all() {
   local p
   for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
@@ -61,9 +68,9 @@ doc["layers"][1]["animations"] = [{"property": "rotation", "keyframes": [{"t": 0
 json.dump(scene, sys.stdout)
 PY
 
-echo "| round | mode | workers | wall time, submit → completed (s) | frames (ffprobe) | chunks: worker · seconds |" \
+echo "| round | mode | workers | wall time, submit → completed (s) | workers' CPU (s) | frames (ffprobe) | chunks: worker · seconds |" \
   > "$OUT/results.md"
-echo "|---|---|---:|---:|---:|---|" >> "$OUT/results.md"
+echo "|---|---|---:|---:|---:|---:|---|" >> "$OUT/results.md"
 
 run_one() { # round mode workers
   local round="$1" mode="$2" n="$3" dir="$OUT/r$1-$2-$3" i
@@ -77,15 +84,19 @@ run_one() { # round mode workers
   KILN_ROLE=api KILN_HOME="$dir/api" KILN_PORT="$API_PORT" "$ROOT/kiln" up > "$dir/api.log" 2>&1 &
   PIDS+=($!)
   wait_ready "$BASE" "$dir/api.log"
+  local workers=()
   for i in $(seq 0 $((n - 1))); do
     local pin=()
     if [ "$mode" = pinned ]; then pin=(taskset -c "$((i % CORES))"); fi
     KILN_ROLE=worker KILN_HOME="$dir/worker$i" KILN_PORT="$((API_PORT + 1 + i))" \
       KILN_RENDER_WORKERS="$WORKER_RENDER_WORKERS" "${pin[@]}" "$ROOT/kiln" up > "$dir/worker$i.log" 2>&1 &
     PIDS+=($!)
+    workers+=($!)
   done
   for i in $(seq 0 $((n - 1))); do wait_ready "http://127.0.0.1:$((API_PORT + 1 + i))" "$dir/worker$i.log"; done
   uptime | tee "$dir/uptime-before.txt"
+  local before=() p
+  for p in "${workers[@]}"; do before+=("$(cpu_seconds "$p")"); done
   python3 - "$BASE" "$(cat "$dir/api/api-key")" "$OUT/scene.json" "$dir" <<'PY'
 import http.client, json, sys, time, urllib.parse
 base, key, scene_file, out = sys.argv[1:5]
@@ -115,6 +126,12 @@ with open(f"{out}/output.mp4", "wb") as f: f.write(data)
 print(f"wall {wall:.1f} s, output {g['output']}")
 PY
   uptime | tee "$dir/uptime-after.txt"
+  # The workers' CPU time during the video (the chunks' ffmpeg children are reaped by then: only the join's
+  # ffprobe/poster processes could be missing, a fraction of a second).
+  local cpu=0
+  for i in "${!workers[@]}"; do
+    cpu="$(awk -v a="$cpu" -v b="$(cpu_seconds "${workers[$i]}")" -v c="${before[$i]}" 'BEGIN { printf "%.1f", a + b - c }')"
+  done
   local ffprobe="${KILN_FFPROBE:-$(ls /tmp/kiln-ffmpeg-*/ffprobe 2>/dev/null | head -n 1)}"
   local frames
   # The bundled ffprobe finds its libraries beside it (as Kiln runs it: dev.kiln.video.Ffmpeg).
@@ -126,7 +143,7 @@ PY
     | tee "$dir/jobs.txt"
   local chunks
   chunks="$(awk '$1 == "generation.video.chunk" { printf "%s%s · %s", sep, $2, $4; sep = "; " }' "$dir/jobs.txt")"
-  echo "| $round | $mode | $n | $(cat "$dir/wall.txt") | $frames | $chunks |" | tee -a "$OUT/results.md"
+  echo "| $round | $mode | $n | $(cat "$dir/wall.txt") | $cpu | $frames | $chunks |" | tee -a "$OUT/results.md"
   stop_all
   if [ "$frames" != "$((DURATION_MS * FPS / 1000))" ]; then
     echo "bench-chunked: the joined MP4 has $frames frames, expected $((DURATION_MS * FPS / 1000))" >&2
