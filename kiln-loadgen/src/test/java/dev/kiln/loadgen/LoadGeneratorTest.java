@@ -151,7 +151,9 @@ class LoadGeneratorTest {
 
             assertThat(report.count(Outcome.CONNECTION_ERROR)).isEqualTo(4);
             assertThat(report.count(Outcome.SUCCESS)).isZero();
-            assertThat(report.stats(Outcome.CONNECTION_ERROR).minMs()).isGreaterThanOrEqualTo(250);
+            // Ended by the 250 ms timeout, not sooner. The client's timer starts a few microseconds before the report's
+            // clock does (249.984 ms once in a fresh-clone run), so the bound allows one millisecond.
+            assertThat(report.stats(Outcome.CONNECTION_ERROR).minMs()).isGreaterThanOrEqualTo(249);
         }
     }
 
