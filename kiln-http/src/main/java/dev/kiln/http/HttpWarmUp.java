@@ -41,7 +41,6 @@ final class HttpWarmUp {
     static final int REQUESTS = 1_500;
 
     private static final int PARALLEL = 4;
-    private static final int ENGINE_RENDERS = 6;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** What one warm-up did. */
@@ -118,24 +117,25 @@ final class HttpWarmUp {
         return report;
     }
 
-    /** Renders each sample document in each format until {@link #ENGINE_RENDERS} are done or the deadline. */
+    /** Renders the sample scene and SVG in each format once, or until the deadline. */
     private static int warmEngine(Renderer renderer, long deadline) {
+        JsonNode scene = sceneDocument();
+        JsonNode svg = svgDocument(40);
         int done = 0;
-        List<ObjectNode> docs = List.of(
-                body(sceneDocument(), "png"),
-                body(svgDocument(40), "png"),
-                body(sceneDocument(), "jpeg"),
-                body(svgDocument(40), "webp"),
-                body(sceneDocument(), "webp"),
-                body(svgDocument(40), "jpeg"));
-        for (int i = 0; i < ENGINE_RENDERS && System.nanoTime() - deadline < 0; i++) {
-            try {
-                PreparedRender p = renderer.prepare(docs.get(i % docs.size()), () -> System.nanoTime() - deadline >= 0);
-                renderer.render(p, () -> System.nanoTime() - deadline >= 0);
-                done++;
-            } catch (RuntimeException e) {
-                LOG.warn("warm-up render failed: {}", e.toString());
-                return done;
+        for (String format : List.of("png", "jpeg", "webp")) {
+            for (JsonNode document : List.of(scene, svg)) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return done;
+                }
+                try {
+                    PreparedRender p =
+                            renderer.prepare(body(document, format), () -> System.nanoTime() - deadline >= 0);
+                    renderer.render(p, () -> System.nanoTime() - deadline >= 0);
+                    done++;
+                } catch (RuntimeException e) {
+                    LOG.warn("warm-up render failed: {}", e.toString());
+                    return done;
+                }
             }
         }
         return done;

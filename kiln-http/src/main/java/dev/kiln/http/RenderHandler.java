@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class RenderHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(RenderHandler.class);
     static final String TIMEOUT_HEADER = "X-Timeout-Ms";
+    private static final io.helidon.http.HeaderName WARM_UP_MODE = HeaderNames.create(HttpWarmUp.HEADER + "-Mode");
 
     private final HttpConfig config;
     private final Renderer renderer;
@@ -133,8 +134,6 @@ final class RenderHandler implements Handler {
         }
         throw rejection(RejectReason.QUEUE_FULL, Duration.ofSeconds(1));
     }
-
-    private static final io.helidon.http.HeaderName WARM_UP_MODE = HeaderNames.create(HttpWarmUp.HEADER + "-Mode");
 
     /** The socket address of one end of the request's connection. */
     private static InetSocketAddress peer(PeerInfo end) {

@@ -55,17 +55,13 @@ class LottieCorpusVideoTest {
         ObjectNode doc = VideoFixtures.JSON.createObjectNode().put("type", "lottie");
         doc.set("animation", VideoFixtures.JSON.readTree(Files.readString(CORPUS.resolve(name + ".json"))));
         // Two seconds at 10 fps, 160 px wide: every file's own rate and size differ from these.
-        PreparedVideo v = VideoRequests.prepare(
-                ENGINE,
-                VideoFixtures.request(
-                        doc, "{\"format\":\"mp4\",\"width\":160,\"fps\":10,\"durationMs\":2000,\"crf\":12}"),
-                VideoLimits.defaults(),
-                CancellationSignal.NONE);
+        PreparedVideo v = VideoEncoderTest.prepare(
+                doc, "{\"format\":\"mp4\",\"width\":160,\"fps\":10,\"durationMs\":2000,\"crf\":12}");
         EncodedVideo out = encoder.encode(
                 v,
                 work.resolve("job"),
                 CancellationSignal.NONE,
-                Ticker.SYSTEM.nanos() + Duration.ofMinutes(2).toNanos(),
+                VideoEncoderTest.deadlineIn(Duration.ofMinutes(2)),
                 (stage, percent) -> true);
 
         JsonNode probe = VideoFixtures.probe(out.file());

@@ -32,9 +32,7 @@ public final class LottieParser implements DocumentParser {
         String ap = Violations.child(pointer, "animation");
         JsonNode anim = FieldReader.require(
                 document, pointer, "animation", JsonNode::isObject, "required: the Lottie animation as a JSON object");
-        String json = serialise(anim, ap);
-        if ((long) json.length() * 3 > limits.maxLottieBytes()
-                && json.getBytes(StandardCharsets.UTF_8).length > limits.maxLottieBytes()) {
+        if (overCap(serialise(anim, ap), limits)) {
             throw InvalidDocumentException.of(
                     ap, "animation is larger than the " + limits.maxLottieBytes() + " byte cap (maxLottieBytes)");
         }
@@ -74,14 +72,19 @@ public final class LottieParser implements DocumentParser {
         v.throwIfAny();
         // After validation, so that op is bounded before loop expressions are expanded up to it.
         String compatible = serialise(LottieCompat.apply((ObjectNode) anim, ap), ap);
-        if ((long) compatible.length() * 3 > limits.maxLottieBytes()
-                && compatible.getBytes(StandardCharsets.UTF_8).length > limits.maxLottieBytes()) {
+        if (overCap(compatible, limits)) {
             throw InvalidDocumentException.of(
                     ap,
                     "animation is larger than the " + limits.maxLottieBytes()
                             + " byte cap (maxLottieBytes) once its loop expressions are expanded into keyframes");
         }
         return SkottieDocument.load(compatible, w, h, frames, fr, ap);
+    }
+
+    /** Over {@code maxLottieBytes} in UTF-8; the byte count is taken only when the chars alone cannot settle it. */
+    private static boolean overCap(String json, RenderLimits limits) {
+        return (long) json.length() * 3 > limits.maxLottieBytes()
+                && json.getBytes(StandardCharsets.UTF_8).length > limits.maxLottieBytes();
     }
 
     private static String serialise(JsonNode anim, String ap) {
