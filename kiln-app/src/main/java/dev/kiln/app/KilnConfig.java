@@ -210,7 +210,8 @@ record KilnConfig(
                             Setting.KILN_VIDEO_WORK_DIR,
                             home.resolve("video-work").toString())),
                     s.integer(Setting.KILN_VIDEO_ENCODER_THREADS),
-                    s.integer(Setting.KILN_VIDEO_CHUNK_FRAMES));
+                    s.integer(Setting.KILN_VIDEO_CHUNK_FRAMES),
+                    s.integer(Setting.KILN_VIDEO_CHUNKS_PER_WORKER));
             java.util.Optional<Path> ffmpeg = s.raw(Setting.KILN_FFMPEG).map(Path::of);
             EventStreamConfig sd = EventStreamConfig.defaults();
             EventStreamConfig streams = new EventStreamConfig(

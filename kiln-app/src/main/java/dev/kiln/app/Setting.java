@@ -137,6 +137,12 @@ enum Setting {
             null,
             "an MP4 of more frames renders in chunks of at most this many frames, each its own job (docs/video.md);"
                     + " `0` never chunks, otherwise at least 10"),
+    KILN_VIDEO_CHUNKS_PER_WORKER(
+            Type.INTEGER,
+            VideoSettings.DEFAULT_CHUNKS_PER_WORKER,
+            null,
+            "most video chunk jobs one worker process runs at once (its other job slots stay open to other kinds),"
+                    + " so a chunked video spreads over processes; 1 to 64 (docs/video.md)"),
     KILN_VIDEO_ENCODER_THREADS(
             Type.INTEGER, VideoEncoder.DEFAULT_ENCODER_THREADS, null, "threads of each ffmpeg encoder"),
     KILN_FFMPEG(

@@ -48,6 +48,8 @@ import dev.kiln.worker.QueueAssetJobs;
 import dev.kiln.worker.QueueGenerationJobs;
 import dev.kiln.worker.SegmentReaper;
 import dev.kiln.worker.StillGenerationHandler;
+import dev.kiln.worker.StorageReaper;
+import dev.kiln.worker.StorageReaperConfig;
 import dev.kiln.worker.StoredAssets;
 import dev.kiln.worker.VideoChunkHandler;
 import dev.kiln.worker.VideoGenerationHandler;
@@ -76,6 +78,8 @@ final class Wiring implements AutoCloseable {
     final Worker worker;
     final Maintenance maintenance;
     final GenerationReconciler reconciler;
+    /** Deletes the blobs nothing references once their grace period has passed; runs where the workers run. */
+    final StorageReaper storageReaper;
     /** Prunes the live-status events of long-finished generations; runs where the queue's maintenance runs. */
     final dev.kiln.platform.events.EventRetention eventRetention;
 
@@ -178,13 +182,21 @@ final class Wiring implements AutoCloseable {
                 this.worker = queue.startWorker(
                         WorkerConfig.named("kiln-" + ProcessHandle.current().pid())
                                 .withConcurrency(config.pool().workers())
-                                .withDrainTimeout(workerDrain(config.http().drainTimeout())),
+                                .withDrainTimeout(workerDrain(config.http().drainTimeout()))
+                                // The chunks of one video spread over worker processes rather than filling the
+                                // free slots of the first to claim (docs/video.md, "One chunk per worker process").
+                                .withKindLimit(
+                                        QueueGenerationJobs.VIDEO_CHUNK,
+                                        config.video().chunksPerWorker()),
                         Map.copyOf(handlers),
                         new PoolShare(pool, jobs, reserve),
                         null);
                 claimer.set(worker);
                 this.maintenance = queue.maintenance().start();
                 this.reconciler = new GenerationReconciler(ds, platform.generations(), segments).start();
+                this.storageReaper = new StorageReaper(
+                                ds, store, StorageReaperConfig.defaults(), java.time.InstantSource.system())
+                        .start();
                 this.eventRetention = new dev.kiln.platform.events.EventRetention(
                                 ds, config.eventRetention(), java.time.Clock.systemUTC())
                         .start();
@@ -193,6 +205,7 @@ final class Wiring implements AutoCloseable {
                 this.worker = null;
                 this.maintenance = null;
                 this.reconciler = null;
+                this.storageReaper = null;
                 this.eventRetention = null;
             }
         } catch (RuntimeException e) {
@@ -368,6 +381,9 @@ final class Wiring implements AutoCloseable {
         }
         if (reconciler != null) {
             reconciler.close();
+        }
+        if (storageReaper != null) {
+            storageReaper.close();
         }
         queue.close();
         if (events != null) {

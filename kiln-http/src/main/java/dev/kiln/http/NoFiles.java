@@ -3,10 +3,13 @@ package dev.kiln.http;
 import dev.kiln.storage.BlobKey;
 import dev.kiln.storage.BlobStore;
 import dev.kiln.storage.BlobType;
+import dev.kiln.storage.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** A store that holds nothing, for servers started without output storage: every file is 404. */
 final class NoFiles implements BlobStore {
@@ -31,6 +34,16 @@ final class NoFiles implements BlobStore {
 
     @Override
     public boolean delete(BlobKey key) {
+        return false;
+    }
+
+    @Override
+    public Stream<StoredBlob> list() {
+        return Stream.empty();
+    }
+
+    @Override
+    public boolean deleteIfStoredBefore(BlobKey key, Instant cutoff) {
         return false;
     }
 }

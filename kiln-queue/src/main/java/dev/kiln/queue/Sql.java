@@ -46,7 +46,8 @@ final class Sql {
             """;
 
     /**
-     * Claim up to n jobs, fairly across tenants. Parameters: now, kinds (text[]), n, lease_until, worker.
+     * Claim up to n jobs, fairly across tenants. Parameters: now, kinds (text[]), n, limited kinds (text[]), their
+     * limits (int[]: most jobs of that kind this claim may take), lease_until, worker.
      *
      * <ol>
      *   <li>{@code ready}: tenants with a due job of these kinds (two index probes each); {@code active} gives each
@@ -55,7 +56,11 @@ final class Sql {
      *   <li>{@code candidates}: per tenant, its oldest due interactive jobs, then batch jobs, at most its share, each
      *       a short range scan of {@code kiln_queue_jobs_waiting_idx}, locked {@code FOR UPDATE SKIP LOCKED} so
      *       concurrent claimers take different rows instead of waiting; numbered per tenant ({@code rn}).
-     *   <li>{@code picked}: interactive first, then round-robin ({@code rn}), least recently served tenant first.
+     *   <li>{@code capped}: each candidate numbered within its kind in the order {@code picked} takes them
+     *       ({@code kind_rn}), so that a kind with a limit keeps only the candidates {@code picked} would have taken
+     *       first; the rest stay in the queue (locked until this statement commits, like any candidate not picked).
+     *   <li>{@code picked}: interactive first, then round-robin ({@code rn}), least recently served tenant first;
+     *       no kind past its limit.
      *   <li>{@code claimed}: running, attempt + 1, a new fencing token, a lease; all in this one statement.
      *   <li>{@code served}: each served tenant's marker moves to its newest token; a counter row locked by an enqueue
      *       in flight is skipped rather than waited for, so a claim never blocks.
@@ -64,6 +69,9 @@ final class Sql {
     static final String CLAIM = """
             WITH params AS MATERIALIZED (
                 SELECT ?::timestamptz AS now, ?::text[] AS kinds, ?::int AS n
+            ),
+            limits AS MATERIALIZED (
+                SELECT * FROM unnest(?::text[], ?::int[]) AS l(kind, max_jobs)
             ),
             ready AS (
                 SELECT t.tenant, t.last_served
@@ -87,21 +95,21 @@ final class Sql {
                   FROM ready r, params p
             ),
             candidates AS (
-                SELECT j.id, j.priority, a.last_served,
+                SELECT j.id, j.kind, j.priority, a.last_served,
                        row_number() OVER (PARTITION BY a.tenant ORDER BY j.priority, j.run_at, j.id) AS rn
                   FROM params p
                  CROSS JOIN active a
                  CROSS JOIN LATERAL (
-                       SELECT id, priority, run_at FROM (
-                           SELECT id, priority, run_at FROM kiln_queue_jobs
+                       SELECT id, kind, priority, run_at FROM (
+                           SELECT id, kind, priority, run_at FROM kiln_queue_jobs
                             WHERE tenant = a.tenant AND priority = 0 AND run_at <= p.now AND kind = ANY (p.kinds)
                               AND state IN ('available', 'scheduled', 'retryable')
                             ORDER BY run_at, id
                             LIMIT a.share
                             FOR UPDATE SKIP LOCKED) interactive
                        UNION ALL
-                       SELECT id, priority, run_at FROM (
-                           SELECT id, priority, run_at FROM kiln_queue_jobs
+                       SELECT id, kind, priority, run_at FROM (
+                           SELECT id, kind, priority, run_at FROM kiln_queue_jobs
                             WHERE tenant = a.tenant AND priority = 1 AND run_at <= p.now AND kind = ANY (p.kinds)
                               AND state IN ('available', 'scheduled', 'retryable')
                             ORDER BY run_at, id
@@ -109,8 +117,16 @@ final class Sql {
                             FOR UPDATE SKIP LOCKED) batch
                        LIMIT a.share) j
             ),
+            capped AS (
+                SELECT c.*, row_number() OVER (PARTITION BY c.kind ORDER BY c.priority, c.rn, c.last_served, c.id)
+                            AS kind_rn
+                  FROM candidates c
+            ),
             picked AS (
-                SELECT id FROM candidates ORDER BY priority, rn, last_served, id LIMIT (SELECT n FROM params)
+                SELECT c.id FROM capped c
+                  LEFT JOIN limits l ON l.kind = c.kind
+                 WHERE l.max_jobs IS NULL OR c.kind_rn <= l.max_jobs
+                 ORDER BY c.priority, c.rn, c.last_served, c.id LIMIT (SELECT n FROM params)
             ),
             claimed AS (
                 UPDATE kiln_queue_jobs j

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * JobQueue#startWorker}. {@link #close()} drains it gracefully.
  *
  * <p>Threads: one claim loop, one completion flusher and one heartbeat timer (platform threads), plus the handlers
- * on virtual threads or the caller's executor, never more than {@link WorkerConfig#concurrency()} at once.
+ * on virtual threads or the caller's executor, never more than {@link WorkerConfig#concurrency()} at once, and never
+ * more jobs of a kind than its {@link WorkerConfig#kindLimits() limit}.
  */
 public final class Worker implements AutoCloseable {
 
@@ -80,6 +81,12 @@ public final class Worker implements AutoCloseable {
     private final Map<Long, RunningJob> live = new ConcurrentHashMap<>();
     /** Handlers running now, including any still running after a timeout or release. */
     private final AtomicInteger busy = new AtomicInteger();
+    /**
+     * Per kind with a limit, its handlers running now, counted like {@link #busy}: a handler still running after a
+     * timeout or release holds its kind's slot until it returns. Only the claim loop raises a count, so a claim sized
+     * from these counts can never take a kind past its limit.
+     */
+    private final Map<String, AtomicInteger> runningOfKind;
 
     private final LinkedBlockingQueue<RunningJob> completions = new LinkedBlockingQueue<>();
     private final ReentrantLock idleLock = new ReentrantLock();
@@ -115,6 +122,15 @@ public final class Worker implements AutoCloseable {
         }
         this.handlers = Map.copyOf(handlers);
         this.kinds = this.handlers.keySet().toArray(String[]::new);
+        Map<String, AtomicInteger> counts = new HashMap<>();
+        for (String kind : config.kindLimits().keySet()) {
+            if (!this.handlers.containsKey(kind)) {
+                throw new IllegalArgumentException(
+                        "worker " + config.name() + " has a limit for job kind '" + kind + "' but no handler for it");
+            }
+            counts.put(kind, new AtomicInteger());
+        }
+        this.runningOfKind = Map.copyOf(counts);
         this.capacity = Objects.requireNonNull(capacity, "capacity");
         this.executor = executor;
         String name = config.name();
@@ -156,6 +172,12 @@ public final class Worker implements AutoCloseable {
         return busy.get();
     }
 
+    /** Handlers of {@code kind} running now (counted only for kinds with a limit; 0 for the others). */
+    int running(String kind) {
+        AtomicInteger n = runningOfKind.get(kind);
+        return n == null ? 0 : n.get();
+    }
+
     /** Whether the worker has stopped claiming for good (it is draining or closed). */
     boolean stoppedClaiming() {
         return !claiming && !fetcher.isAlive();
@@ -183,10 +205,16 @@ public final class Worker implements AutoCloseable {
                 gather();
                 free = freeSlots();
             }
+            ClaimKinds claimable = claimable(free);
+            if (claimable.kinds().length == 0) {
+                // Every kind is at its limit: the next handler to return signals.
+                wakeup.await(queueConfig.pollInterval());
+                continue;
+            }
             List<Claimed> claimed;
             long start = System.nanoTime();
             try {
-                claimed = claim(free);
+                claimed = claim(claimable, free);
                 queue.listener().claimTook(Duration.ofNanos(System.nanoTime() - start));
             } catch (SQLException | RuntimeException e) {
                 log.warn("Worker {} could not claim jobs: {}", config.name(), e.toString());
@@ -227,13 +255,57 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
+     * What one claim of up to {@code n} jobs may take: every kind below its limit, and for each kind with less room
+     * than {@code n}, how many of it.
+     *
+     * @param kinds the kinds to claim
+     * @param limitedKinds the kinds whose room binds this claim
+     * @param limits for each of {@code limitedKinds}, the most jobs of it this claim may take (at least 1)
+     */
+    record ClaimKinds(String[] kinds, String[] limitedKinds, int[] limits) {
+        /** Every kind, none limited. */
+        static ClaimKinds all(String[] kinds) {
+            return new ClaimKinds(kinds, new String[0], new int[0]);
+        }
+    }
+
+    private ClaimKinds claimable(int n) {
+        if (runningOfKind.isEmpty()) {
+            return ClaimKinds.all(kinds);
+        }
+        List<String> open = new ArrayList<>(kinds.length);
+        List<String> limited = new ArrayList<>();
+        List<Integer> room = new ArrayList<>();
+        for (String kind : kinds) {
+            AtomicInteger running = runningOfKind.get(kind);
+            if (running == null) {
+                open.add(kind);
+                continue;
+            }
+            int left = config.limitOf(kind) - running.get();
+            if (left <= 0) {
+                continue;
+            }
+            open.add(kind);
+            if (left < n) {
+                limited.add(kind);
+                room.add(left);
+            }
+        }
+        return new ClaimKinds(
+                open.toArray(String[]::new),
+                limited.toArray(String[]::new),
+                room.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
      * One claim on the loop's own connection: one round trip in autocommit, since the connection already has the
      * generic plan and the asynchronous commit of {@link Sql#CLAIM_SETTINGS} as session settings. A failed claim
      * gives the connection back (a broken one is then dropped by the pool) and the next one borrows another.
      */
-    private List<Claimed> claim(int n) throws SQLException {
+    private List<Claimed> claim(ClaimKinds claimable, int n) throws SQLException {
         try {
-            return claimStatement(claimConnection.get(), now(), kinds, n, queueConfig.lease(), identity);
+            return claimStatement(claimConnection.get(), now(), claimable, n, queueConfig.lease(), identity);
         } catch (SQLException | RuntimeException e) {
             claimConnection.release();
             throw e;
@@ -245,6 +317,12 @@ public final class Worker implements AutoCloseable {
      * {@code kinds}, leased until {@code now + lease}. {@code c} must not be in a transaction.
      */
     static List<Claimed> claim(Connection c, Instant now, String[] kinds, int n, Duration lease, String worker)
+            throws SQLException {
+        return claim(c, now, ClaimKinds.all(kinds), n, lease, worker);
+    }
+
+    /** {@link #claim(Connection, Instant, String[], int, Duration, String)} with per-kind limits. */
+    static List<Claimed> claim(Connection c, Instant now, ClaimKinds kinds, int n, Duration lease, String worker)
             throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -264,13 +342,15 @@ public final class Worker implements AutoCloseable {
     }
 
     private static List<Claimed> claimStatement(
-            Connection c, Instant now, String[] kinds, int n, Duration lease, String worker) throws SQLException {
+            Connection c, Instant now, ClaimKinds kinds, int n, Duration lease, String worker) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Sql.CLAIM)) {
             ps.setObject(1, Jdbc.ts(now));
-            ps.setArray(2, Jdbc.text(c, kinds));
+            ps.setArray(2, Jdbc.text(c, kinds.kinds()));
             ps.setInt(3, n);
-            ps.setObject(4, Jdbc.ts(now.plus(lease)));
-            ps.setString(5, worker);
+            ps.setArray(4, Jdbc.text(c, kinds.limitedKinds()));
+            ps.setArray(5, Jdbc.ints(c, kinds.limits()));
+            ps.setObject(6, Jdbc.ts(now.plus(lease)));
+            ps.setString(7, worker);
             List<Claimed> out = new ArrayList<>(n);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -295,6 +375,10 @@ public final class Worker implements AutoCloseable {
         RunningJob job = new RunningJob(this, c, now().plus(c.timeout()));
         live.put(c.id(), job);
         busy.incrementAndGet();
+        AtomicInteger ofKind = runningOfKind.get(c.kind());
+        if (ofKind != null) {
+            ofKind.incrementAndGet();
+        }
         Runnable task = () -> run(job);
         try {
             if (executor == null) {
@@ -304,7 +388,7 @@ public final class Worker implements AutoCloseable {
             }
         } catch (RejectedExecutionException e) {
             log.warn("Worker {}: executor refused job {}; releasing it", config.name(), c.id());
-            handlerDone();
+            handlerDone(c.kind());
             if (job.decide()) {
                 release(List.of(job));
             }
@@ -331,11 +415,15 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Worker {}: storing the outcome of job {} failed: {}", config.name(), job.id(), e.toString());
         } finally {
-            handlerDone();
+            handlerDone(job.kind());
         }
     }
 
-    private void handlerDone() {
+    private void handlerDone(String kind) {
+        AtomicInteger ofKind = runningOfKind.get(kind);
+        if (ofKind != null) {
+            ofKind.decrementAndGet();
+        }
         if (busy.decrementAndGet() == 0 && gathering) {
             LockSupport.unpark(fetcher);
         }

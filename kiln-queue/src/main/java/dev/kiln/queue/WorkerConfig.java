@@ -1,6 +1,8 @@
 package dev.kiln.queue;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * How one worker runs jobs.
@@ -9,8 +11,12 @@ import java.time.Duration;
  * @param concurrency most jobs this worker runs at once (a capacity supplier may allow fewer at any moment)
  * @param drainTimeout how long {@link Worker#close()} lets running jobs finish before releasing them to the queue
  * @param completionBatchSize most completions stored by one statement
+ * @param kindLimits per job kind, most jobs of that kind this worker runs at once (at least 1); a kind not named here
+ *     is limited only by {@link #concurrency()}. A claim never takes a job past its kind's limit, and other kinds still
+ *     fill the free slots (docs/queue.md, "Per-kind claim limits")
  */
-public record WorkerConfig(String name, int concurrency, Duration drainTimeout, int completionBatchSize) {
+public record WorkerConfig(
+        String name, int concurrency, Duration drainTimeout, int completionBatchSize, Map<String, Integer> kindLimits) {
 
     /** Default concurrency: 16 jobs. */
     public static final int DEFAULT_CONCURRENCY = 16;
@@ -34,6 +40,24 @@ public record WorkerConfig(String name, int concurrency, Duration drainTimeout, 
         if (completionBatchSize < 1) {
             throw new IllegalArgumentException("completionBatchSize must be at least 1, was " + completionBatchSize);
         }
+        if (kindLimits == null) {
+            throw new IllegalArgumentException("kindLimits must not be null (empty for none)");
+        }
+        for (Map.Entry<String, Integer> e : kindLimits.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank()) {
+                throw new IllegalArgumentException("kindLimits names a blank job kind");
+            }
+            if (e.getValue() == null || e.getValue() < 1) {
+                throw new IllegalArgumentException(
+                        "kindLimits of '" + e.getKey() + "' must be at least 1, was " + e.getValue());
+            }
+        }
+        kindLimits = Map.copyOf(kindLimits);
+    }
+
+    /** A worker without per-kind limits. */
+    public WorkerConfig(String name, int concurrency, Duration drainTimeout, int completionBatchSize) {
+        this(name, concurrency, drainTimeout, completionBatchSize, Map.of());
     }
 
     /** A worker named {@code name} with the default settings. */
@@ -43,11 +67,24 @@ public record WorkerConfig(String name, int concurrency, Duration drainTimeout, 
 
     /** A copy with another concurrency. */
     public WorkerConfig withConcurrency(int n) {
-        return new WorkerConfig(name, n, drainTimeout, completionBatchSize);
+        return new WorkerConfig(name, n, drainTimeout, completionBatchSize, kindLimits);
     }
 
     /** A copy with another drain timeout. */
     public WorkerConfig withDrainTimeout(Duration timeout) {
-        return new WorkerConfig(name, concurrency, timeout, completionBatchSize);
+        return new WorkerConfig(name, concurrency, timeout, completionBatchSize, kindLimits);
+    }
+
+    /** A copy in which this worker runs at most {@code limit} jobs of {@code kind} at once. */
+    public WorkerConfig withKindLimit(String kind, int limit) {
+        Map<String, Integer> limits = new HashMap<>(kindLimits);
+        limits.put(kind, limit);
+        return new WorkerConfig(name, concurrency, drainTimeout, completionBatchSize, limits);
+    }
+
+    /** The most jobs of {@code kind} this worker runs at once: its limit, else {@link #concurrency()}. */
+    public int limitOf(String kind) {
+        Integer limit = kindLimits.get(kind);
+        return limit == null ? concurrency : Math.min(limit, concurrency);
     }
 }

@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +118,59 @@ class LocalBlobStoreTest {
             BlobKey key = new BlobKey("ab".repeat(32), t);
             assertThat(BlobKey.parse(key.toString())).hasValue(key);
             assertThat(BlobType.fromMediaType(t.mediaType())).hasValue(t);
+        }
+    }
+
+    @Test
+    void listsBlobsWithTheirStoredTimeWhichEveryPutOfTheSameBytesRenews() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-01-01T00:00:00Z"));
+        LocalBlobStore store = LocalBlobStore.open(dir, now::get);
+        BlobKey hello = store.put(HELLO, BlobType.PNG);
+        now.set(now.get().plusSeconds(60));
+        BlobKey other = store.put("other".getBytes(StandardCharsets.UTF_8), BlobType.WEBP);
+        Files.writeString(dir.resolve("tmp").resolve("put-left-by-a-crash.part"), "x");
+
+        assertThat(listed(store))
+                .containsExactlyInAnyOrder(
+                        new StoredBlob(hello, HELLO.length, Instant.parse("2030-01-01T00:00:00Z")),
+                        new StoredBlob(other, 5, Instant.parse("2030-01-01T00:01:00Z")));
+
+        now.set(now.get().plusSeconds(60));
+        store.put(HELLO.clone(), BlobType.PNG);
+        assertThat(listed(store)).contains(new StoredBlob(hello, HELLO.length, Instant.parse("2030-01-01T00:02:00Z")));
+    }
+
+    @Test
+    void deletesOnlyWhatWasLastStoredBeforeTheCutoff() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-01-01T00:00:00Z"));
+        LocalBlobStore store = LocalBlobStore.open(dir, now::get);
+        BlobKey old = store.put(HELLO, BlobType.PNG);
+        BlobKey renewed = store.put("renewed".getBytes(StandardCharsets.UTF_8), BlobType.PNG);
+        now.set(now.get().plusSeconds(3600));
+        store.put("renewed".getBytes(StandardCharsets.UTF_8), BlobType.PNG);
+        Instant cutoff = now.get().minusSeconds(60);
+
+        assertThat(store.deleteIfStoredBefore(old, cutoff)).isTrue();
+        assertThat(store.deleteIfStoredBefore(renewed, cutoff)).isFalse();
+        assertThat(store.deleteIfStoredBefore(old, cutoff)).isFalse();
+
+        assertThat(store.size(old)).isEmpty();
+        try (InputStream in = store.open(renewed, 0, 7)) {
+            assertThat(in.readAllBytes()).isEqualTo("renewed".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(listed(store)).extracting(StoredBlob::key).containsExactly(renewed);
+        // Nothing is left behind in tmp by either outcome.
+        try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+            assertThat(left).isEmpty();
+        }
+        // Reaped bytes put again are stored again.
+        assertThat(store.put(HELLO, BlobType.PNG)).isEqualTo(old);
+        assertThat(store.size(old)).hasValue((long) HELLO.length);
+    }
+
+    private static List<StoredBlob> listed(BlobStore store) throws Exception {
+        try (Stream<StoredBlob> blobs = store.list()) {
+            return blobs.toList();
         }
     }
 }

@@ -13,9 +13,16 @@ import java.util.Objects;
  * @param encoderThreads threads of each ffmpeg encoder
  * @param chunkFrames an MP4 of more frames than this renders as chunks of at most this many frames, each its own job
  *     (0: never chunk)
+ * @param chunksPerWorker most chunk jobs one worker process runs at once, so that the chunks of a video spread over
+ *     processes instead of filling the first claimer's free slots (docs/video.md, "One chunk per worker process")
  */
 public record VideoSettings(
-        Duration deadline, long memoryBudgetBytes, Path workDir, int encoderThreads, int chunkFrames) {
+        Duration deadline,
+        long memoryBudgetBytes,
+        Path workDir,
+        int encoderThreads,
+        int chunkFrames,
+        int chunksPerWorker) {
     /** Default deadline: 10 minutes. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(10);
     /** Longest deadline: 15 minutes, under the queue's attempt timeout for videos. */
@@ -27,6 +34,10 @@ public record VideoSettings(
     public static final int DEFAULT_CHUNK_FRAMES = 900;
     /** Smallest chunk: shorter ones would spend more on starting encoders than they save. */
     public static final int MIN_CHUNK_FRAMES = 10;
+    /** Default chunks per worker process: 1, so a 2-chunk video renders on two processes when two are idle. */
+    public static final int DEFAULT_CHUNKS_PER_WORKER = 1;
+    /** Largest chunks per worker process accepted. */
+    public static final int MAX_CHUNKS_PER_WORKER = 64;
 
     public VideoSettings {
         Objects.requireNonNull(deadline, "deadline");
@@ -47,6 +58,10 @@ public record VideoSettings(
         if (encoderThreads < 1 || encoderThreads > 64) {
             throw new IllegalArgumentException("encoderThreads must be 1–64, was " + encoderThreads);
         }
+        if (chunksPerWorker < 1 || chunksPerWorker > MAX_CHUNKS_PER_WORKER) {
+            throw new IllegalArgumentException(
+                    "KILN_VIDEO_CHUNKS_PER_WORKER must be 1–" + MAX_CHUNKS_PER_WORKER + ", was " + chunksPerWorker);
+        }
     }
 
     /** The defaults, encoding under {@code workDir}. */
@@ -56,6 +71,7 @@ public record VideoSettings(
                 DEFAULT_MEMORY_BUDGET_BYTES,
                 workDir,
                 dev.kiln.video.VideoEncoder.DEFAULT_ENCODER_THREADS,
-                DEFAULT_CHUNK_FRAMES);
+                DEFAULT_CHUNK_FRAMES,
+                DEFAULT_CHUNKS_PER_WORKER);
     }
 }
