@@ -29,7 +29,7 @@ for r in $(seq "$ROUNDS"); do
     echo -n "1x50: "; run cycle 1 50
     echo -n "2x25: "; run cycle25 2 25
   else
-    for v in cycle del noprobe bare; do echo -n "$v: "; run "$v" 1 50; done
+    for v in ${VARIANTS:-cycle del noprobe bare}; do echo -n "$v: "; run "$v" 1 50; done
   fi
 done
 uptime
