@@ -80,6 +80,10 @@ final class QueueBench {
             rs.next();
             version = rs.getString(1);
         }
+        if (spec.warmUpJobs() > 0) {
+            // Untimed and not reported: only its JIT compilation and class loading carry over to A.
+            new QueueBench(spec.warmUp(), progress).throughput("warm-up", /* bulk= */ false);
+        }
         QueueBenchReport.Throughput single = throughput("A", /* bulk= */ false);
         QueueBenchReport.Adds inTransaction = addsInTransaction();
         QueueBenchReport.Throughput bulk = throughput("B", /* bulk= */ true);
@@ -94,6 +98,7 @@ final class QueueBench {
                 spec.addsInFlight(),
                 spec.bulkSize(),
                 spec.tenants(),
+                spec.warmUpJobs(),
                 single,
                 inTransaction,
                 bulk,

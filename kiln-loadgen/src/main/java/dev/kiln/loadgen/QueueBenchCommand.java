@@ -101,6 +101,14 @@ final class QueueBenchCommand implements Callable<Integer> {
             description = "Longest any one phase may take. Default: ${DEFAULT-VALUE}")
     private Duration timeout;
 
+    @Option(
+            names = "--warm-up",
+            defaultValue = "" + QueueBenchSpec.DEFAULT_WARM_UP_JOBS,
+            description =
+                    "Jobs of an untimed workload A run first in the same JVM, so A is measured with the claim and"
+                            + " completion paths compiled (a diagnostic: the standard run starts cold). Default: ${DEFAULT-VALUE}")
+    private int warmUpJobs;
+
     @Option(names = "--out", description = "Directory for the JSON report and markdown summary. Default: bench-results")
     private Path out = LoadOptions.DEFAULT_OUT;
 
@@ -125,7 +133,8 @@ final class QueueBenchCommand implements Callable<Integer> {
                     tenants,
                     latencyJobs,
                     latencyGap,
-                    timeout);
+                    timeout,
+                    warmUpJobs);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

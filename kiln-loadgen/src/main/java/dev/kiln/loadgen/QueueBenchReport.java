@@ -23,6 +23,7 @@ import java.util.Locale;
  * @param addsInFlight single adds in flight in A
  * @param bulkSize jobs per {@code enqueueAll} call in B
  * @param tenants tenants the jobs of A and B are spread over
+ * @param warmUpJobs jobs of the untimed workload A run before A in the same JVM ({@code --warm-up}); 0 in a standard run
  * @param single workload A, its single adds through {@code JobQueue.submit} (group commit)
  * @param singleInTransaction workload A's single adds again, each in a transaction of the caller's
  * @param bulk workload B
@@ -38,6 +39,7 @@ record QueueBenchReport(
         int addsInFlight,
         int bulkSize,
         int tenants,
+        int warmUpJobs,
         Throughput single,
         Adds singleInTransaction,
         Throughput bulk,
@@ -230,7 +232,7 @@ record QueueBenchReport(
                 "%,d no-op jobs per workload from %d tenant(s), worker concurrency %d, %d single adds in flight,"
                         + " bulk %,d a call;"
                         + " pickup: %d jobs %s ms apart to an idle worker. %s, database %s. ANALYZE ran between"
-                        + " adding and processing (autovacuum is off on this server), outside the timed windows.%n%n",
+                        + " adding and processing (autovacuum is off on this server), outside the timed windows.%s%n%n",
                 jobs,
                 tenants,
                 concurrency,
@@ -239,7 +241,13 @@ record QueueBenchReport(
                 pickup.jobs(),
                 num(pickup.gapMs()),
                 postgres.replaceAll(" on .*", ""),
-                database));
+                database,
+                warmUpJobs == 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                " Not a standard run: an untimed A of %,d jobs ran first in the same JVM (--warm-up).",
+                                warmUpJobs)));
         md.append("| queue | add one | add one, in caller's tx | add bulk | burn-down A | burn-down B"
                 + " | pickup p50 / p99 |\n");
         md.append("|---|---|---|---|---|---|---|\n");

@@ -37,7 +37,8 @@ record QueueBenchSpec(
         int tenants,
         int latencyJobs,
         Duration latencyGap,
-        Duration timeout) {
+        Duration timeout,
+        int warmUpJobs) {
 
     /** Default database: {@value}. */
     static final String DEFAULT_DATABASE = "kiln_bench_queue";
@@ -58,10 +59,32 @@ record QueueBenchSpec(
     /** Default phase timeout: 5 min, the peers' TIMEOUT_MS. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
+    /** Default warm-up: none, so workload A starts in a fresh JVM as the peers' do in a fresh node. */
+    static final int DEFAULT_WARM_UP_JOBS = 0;
+
     /** A plain identifier, so the name can be spliced into CREATE/DROP DATABASE without quoting surprises. */
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** Databases this command must never drop. */
     private static final Set<String> PROTECTED = Set.of("postgres", "template0", "template1", "kiln");
+
+    /** The warm-up's own run: this spec with {@code warmUpJobs} jobs (over at most that many tenants) and no warm-up. */
+    QueueBenchSpec warmUp() {
+        return new QueueBenchSpec(
+                host,
+                port,
+                user,
+                password,
+                database,
+                warmUpJobs,
+                concurrency,
+                addsInFlight,
+                bulkSize,
+                Math.min(tenants, warmUpJobs),
+                latencyJobs,
+                latencyGap,
+                timeout,
+                0);
+    }
 
     QueueBenchSpec {
         if (host == null || host.isBlank()) {
@@ -107,6 +130,9 @@ record QueueBenchSpec(
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        if (warmUpJobs < 0) {
+            throw new IllegalArgumentException("warm-up must not be negative, was " + warmUpJobs);
         }
     }
 

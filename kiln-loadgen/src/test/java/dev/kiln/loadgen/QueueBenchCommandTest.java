@@ -68,12 +68,16 @@ class QueueBenchCommandTest {
                 "50",
                 "--tenants",
                 "3",
+                "--warm-up",
+                "40",
                 "--database",
                 DATABASE,
                 "--out",
                 dir.toString());
 
         assertThat(code).as("stderr: %s", err).isZero();
+        // The warm-up ran its own burn-down first and stays out of the report (which counts 200 jobs per workload).
+        assertThat(err.toString()).contains("warm-up: burn-down of 40 jobs");
         String markdown = out.toString();
         assertThat(markdown)
                 .contains("| queue | add one | add one, in caller's tx | add bulk | burn-down A | burn-down B"
@@ -82,7 +86,8 @@ class QueueBenchCommandTest {
                 .contains("Recovery (D)")
                 .contains("| Kiln (kiln-queue) |")
                 .contains("ANALYZE ran between adding and processing")
-                .contains("completed exactly once");
+                .contains("completed exactly once")
+                .contains("Not a standard run: an untimed A of 40 jobs ran first");
         List<Path> json;
         try (Stream<Path> files = Files.list(dir)) {
             json = files.filter(p -> p.toString().endsWith(".json")).toList();
@@ -91,6 +96,7 @@ class QueueBenchCommandTest {
         JsonNode report = new ObjectMapper().readTree(json.getFirst().toFile());
         assertThat(report.get("jobs").asInt()).isEqualTo(200);
         assertThat(report.get("tenants").asInt()).isEqualTo(3);
+        assertThat(report.get("warmUpJobs").asInt()).isEqualTo(40);
         for (String workload : List.of("single", "bulk")) {
             JsonNode t = report.get(workload);
             assertThat(t.get("completed").asLong()).as(workload).isEqualTo(200);
@@ -145,7 +151,8 @@ class QueueBenchCommandTest {
                 Arguments.of(List.of("queue", "--jobs", "10", "--tenants", "11"), "tenants must be in"),
                 Arguments.of(List.of("queue", "--database", "kiln; DROP"), "lower-case identifier"),
                 Arguments.of(List.of("queue", "--database", "postgres"), "pick a database of its own"),
-                Arguments.of(List.of("queue", "--latency-gap", "soon"), "must be a duration"));
+                Arguments.of(List.of("queue", "--latency-gap", "soon"), "must be a duration"),
+                Arguments.of(List.of("queue", "--warm-up", "-1"), "warm-up must not be negative"));
     }
 
     @ParameterizedTest
