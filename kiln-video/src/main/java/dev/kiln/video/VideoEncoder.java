@@ -279,11 +279,11 @@ public final class VideoEncoder {
                         video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped);
                 ahead.topUp();
                 while (ahead.hasPending()) {
-                    List<byte[]> frames = await(ahead.next(), stopped);
+                    List<byte[]> batch = await(ahead.next(), stopped);
                     // The next batches render on the pool while this one goes down the pipe.
                     ahead.topUp();
                     try {
-                        for (byte[] f : frames) {
+                        for (byte[] f : batch) {
                             enc.write(f);
                         }
                     } catch (IOException e) {
@@ -291,7 +291,7 @@ public final class VideoEncoder {
                         throw encoderGone(enc, stopped, e);
                     }
                     int next = ahead.taken();
-                    frames = null;
+                    batch = null;
                     if (!progress.report(
                             "rendering",
                             fromPercent + (int) ((long) (toPercent - fromPercent) * next / times.length))) {

@@ -233,75 +233,122 @@ final class CachedShadow {
         double m11 = inv.getScaleY() / k;
         double m02 = (inv.getTranslateX() - originX) / k - 0.5;
         double m12 = (inv.getTranslateY() - originY) / k - 0.5;
-        long du = Math.round(m00 * 65536);
-        long dv = Math.round(m10 * 65536);
+        if (mw >= 1 << 14 || mh >= 1 << 14) {
+            return false; // 16.16 fixed point holds mask coordinates below 32768 (with room for the margins)
+        }
+        int du = (int) Math.round(m00 * 65536);
+        int dv = (int) Math.round(m10 * 65536);
+        for (int y = dest.y; y < dest.y + dest.height; y++) {
+            double py = y + 0.5;
+            double px = dest.x + 0.5;
+            double u0 = (m00 * px + m01 * py + m02) * 65536;
+            double v0 = (m10 * px + m11 * py + m12) * 65536;
+            // Only the pixels whose sample falls on the mask (one mask pixel of slack each side) are visited.
+            int from = 0;
+            int to = dest.width;
+            int[] r = span(u0, du, -65536, mw << 16, dest.width);
+            from = Math.max(from, r[0]);
+            to = Math.min(to, r[1]);
+            r = span(v0, dv, -65536, mh << 16, dest.width);
+            from = Math.max(from, r[0]);
+            to = Math.min(to, r[1]);
+            if (from < to) {
+                row(
+                        target,
+                        y * width + dest.x,
+                        from,
+                        to,
+                        (int) Math.round(u0) + from * du,
+                        (int) Math.round(v0) + from * dv,
+                        du,
+                        dv);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The indexes {@code [from, to)} of {@code 0..n} at which {@code start + i × step} lies in {@code [lo, hi)}, one
+     * index wider each side (callers check each value anyway).
+     */
+    private static int[] span(double start, int step, int lo, int hi, int n) {
+        if (step == 0) {
+            return start >= lo - 1 && start < hi + 1 ? new int[] {0, n} : new int[] {0, 0};
+        }
+        double a = (lo - start) / step;
+        double b = (hi - start) / step;
+        double first = Math.min(a, b);
+        double last = Math.max(a, b);
+        int from = (int) Math.max(0, Math.floor(first) - 1);
+        int to = (int) Math.min(n, Math.ceil(last) + 1);
+        return new int[] {from, Math.max(from, to)};
+    }
+
+    /** One row of {@link #draw}: pixels {@code [from, to)} after {@code rowStart}, mask position {@code (u, v)}. */
+    private void row(int[] target, int rowStart, int from, int to, int u, int v, int du, int dv) {
         int[] lut = this.lut;
         byte[] mask = this.mask;
         int mw = this.mw;
         int mh = this.mh;
-        for (int y = dest.y; y < dest.y + dest.height; y++) {
-            double py = y + 0.5;
-            double px = dest.x + 0.5;
-            long u = Math.round((m00 * px + m01 * py + m02) * 65536);
-            long v = Math.round((m10 * px + m11 * py + m12) * 65536);
-            int row = y * width;
-            for (int x = dest.x; x < dest.x + dest.width; x++, u += du, v += dv) {
-                int ui = (int) (u >> 16);
-                int vi = (int) (v >> 16);
-                if (ui < -1 || vi < -1 || ui >= mw || vi >= mh) {
+        int uMax = (mw - 1) << 16;
+        int vMax = (mh - 1) << 16;
+        for (int x = from; x < to; x++, u += du, v += dv) {
+            int a;
+            if (u >= 0 && v >= 0 && u < uMax && v < vMax) {
+                int i = (v >> 16) * mw + (u >> 16);
+                int a00 = mask[i] & 0xff;
+                int a10 = mask[i + 1] & 0xff;
+                int a01 = mask[i + mw] & 0xff;
+                int a11 = mask[i + mw + 1] & 0xff;
+                if ((a00 | a10 | a01 | a11) == 0) {
                     continue;
                 }
-                int fx = (int) (u >> 8) & 0xff;
-                int fy = (int) (v >> 8) & 0xff;
-                int a00;
-                int a10;
-                int a01;
-                int a11;
-                if (ui >= 0 && vi >= 0 && ui < mw - 1 && vi < mh - 1) {
-                    int i = vi * mw + ui;
-                    a00 = mask[i] & 0xff;
-                    a10 = mask[i + 1] & 0xff;
-                    a01 = mask[i + mw] & 0xff;
-                    a11 = mask[i + mw + 1] & 0xff;
+                if (a00 == a10 && a00 == a01 && a00 == a11) {
+                    a = a00; // inside the shadow or its flat parts: nothing to interpolate
                 } else {
-                    // Outside the mask is transparent: its margin (3 sigma) already fades to nothing.
-                    a00 = sample(mask, mw, mh, ui, vi);
-                    a10 = sample(mask, mw, mh, ui + 1, vi);
-                    a01 = sample(mask, mw, mh, ui, vi + 1);
-                    a11 = sample(mask, mw, mh, ui + 1, vi + 1);
+                    int fx = (u >> 8) & 0xff;
+                    int fy = (v >> 8) & 0xff;
+                    int top = a00 * (256 - fx) + a10 * fx;
+                    int bottom = a01 * (256 - fx) + a11 * fx;
+                    a = (top * (256 - fy) + bottom * fy + 32768) >> 16;
                 }
-                int top = a00 * (256 - fx) + a10 * fx;
-                int bottom = a01 * (256 - fx) + a11 * fx;
-                int s = lut[(top * (256 - fy) + bottom * fy + 32768) >> 16];
-                if (s != 0) {
-                    target[row + x] = over(s, target[row + x]);
-                }
+            } else {
+                // Outside the mask is transparent: its margin (3 sigma) already fades to nothing.
+                int ui = u >> 16;
+                int vi = v >> 16;
+                int fx = (u >> 8) & 0xff;
+                int fy = (v >> 8) & 0xff;
+                int top = sample(mask, mw, mh, ui, vi) * (256 - fx) + sample(mask, mw, mh, ui + 1, vi) * fx;
+                int bottom = sample(mask, mw, mh, ui, vi + 1) * (256 - fx) + sample(mask, mw, mh, ui + 1, vi + 1) * fx;
+                a = (top * (256 - fy) + bottom * fy + 32768) >> 16;
+            }
+            int src = lut[a];
+            if (src != 0) {
+                target[rowStart + x] = over(src, target[rowStart + x]);
             }
         }
-        return true;
     }
 
     private static int sample(byte[] mask, int mw, int mh, int x, int y) {
         return x < 0 || y < 0 || x >= mw || y >= mh ? 0 : mask[y * mw + x] & 0xff;
     }
 
-    /** Premultiplied source-over of {@code src} onto {@code dst}, rounded as Java2D's blit rounds it. */
+    /**
+     * Premultiplied source-over of {@code src} onto {@code dst}, each channel of {@code dst} scaled by
+     * {@code round((255 − srcAlpha) × c / 255)} as Java2D's blit rounds it; red with blue and alpha with green are
+     * scaled together, two channels to a multiply (each product fits its 16 bits).
+     */
     static int over(int src, int dst) {
         int sa = src >>> 24;
         if (sa == 255) {
             return src;
         }
         int f = 255 - sa;
-        int a = sa + mul8(f, dst >>> 24);
-        int r = ((src >> 16) & 0xff) + mul8(f, (dst >> 16) & 0xff);
-        int g = ((src >> 8) & 0xff) + mul8(f, (dst >> 8) & 0xff);
-        int b = (src & 0xff) + mul8(f, dst & 0xff);
-        return a << 24 | Math.min(255, r) << 16 | Math.min(255, g) << 8 | Math.min(255, b);
-    }
-
-    /** {@code round(a × b / 255)} for 0..255 values. */
-    private static int mul8(int a, int b) {
-        int t = a * b + 128;
-        return (t + (t >> 8)) >> 8;
+        int rb = (dst & 0xff00ff) * f + 0x800080;
+        rb = ((rb + ((rb >>> 8) & 0xff00ff)) >>> 8) & 0xff00ff;
+        int ag = ((dst >>> 8) & 0xff00ff) * f + 0x800080;
+        ag = (ag + ((ag >>> 8) & 0xff00ff)) & 0xff00ff00;
+        // A premultiplied source's channels never exceed its alpha, so no channel carries into the next.
+        return src + (rb | ag);
     }
 }

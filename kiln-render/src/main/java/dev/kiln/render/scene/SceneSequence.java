@@ -6,7 +6,9 @@ import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
 import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -43,6 +45,9 @@ final class SceneSequence implements FrameSequence {
      * Text, paths and images that turn have their shadow drawn afresh (see {@link CachedShadow#eligible}).
      */
     static final int TOLERANCE = 8;
+
+    private static final ColorModel ARGB_PRE = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB_PRE).getColorModel();
+    private static final int[] MASKS = {0xff0000, 0xff00, 0xff, 0xff000000};
 
     private final Scene scene;
     private final int width;
@@ -85,10 +90,19 @@ final class SceneSequence implements FrameSequence {
     @Override
     public BufferedImage draw(double timeMs, CancellationSignal cancel) {
         Plan p = plan(cancel);
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB_PRE);
-        int[] dst = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        BufferedImage image;
+        int[] dst;
         if (p.base() != null) {
-            System.arraycopy(p.base(), 0, dst, 0, p.base().length);
+            // A copy of the base, not a zeroed frame written over: one pass over the pixels instead of two.
+            dst = p.base().clone();
+            image = new BufferedImage(
+                    ARGB_PRE,
+                    Raster.createPackedRaster(new DataBufferInt(dst, dst.length), width, height, width, MASKS, null),
+                    /* isRasterPremultiplied= */ true,
+                    null);
+        } else {
+            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB_PRE);
+            dst = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
         }
         Rectangle surface = new Rectangle(0, 0, width, height);
         Graphics2D g = null;

@@ -186,6 +186,8 @@ class SceneSequenceTest {
         FrameSequence a = doc.sequence(600, 315, PLENTY);
         FrameSequence b = doc.sequence(600, 315, PLENTY);
         BufferedImage first = a.draw(1000, CancellationSignal.NONE);
+        // The video pipeline copies frames of this type straight out of their pixel array.
+        assertThat(first.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB_PRE);
         assertThat(a.cachedBytes()).isPositive();
         assertThat(b.cachedBytes())
                 .as("another job's sequence has drawn nothing yet")
