@@ -118,7 +118,10 @@ final class CachedShadow {
         int k = (int) Math.max(1, Math.floor(sigma / 4));
         long mw = (box.width + k - 1L) / k;
         long mh = (box.height + k - 1L) / k;
-        if (mw <= 0 || mh <= 0 || mw * mh * 5 > maxBytes) { // the mask, and its ARGB raster while it is drawn
+        // While it is made: the ARGB raster, the alpha plane and the blur's scratch plane (4 bytes a pixel each) and
+        // the
+        // kept mask (1): all of it within the cache's bytes, though only the mask stays.
+        if (mw <= 0 || mh <= 0 || mw * mh * 13 > maxBytes) {
             return null;
         }
         BufferedImage img = new BufferedImage((int) mw, (int) mh, BufferedImage.TYPE_INT_ARGB_PRE);

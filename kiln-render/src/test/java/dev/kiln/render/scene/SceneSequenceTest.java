@@ -173,7 +173,7 @@ class SceneSequenceTest {
         PreparedDocument doc = parse(animatedCard());
         long frame = 4L * 1200 * 630;
         // Room for the base frame and the shadow mask but not the static text run (about half a frame).
-        long budget = frame + frame / 8;
+        long budget = frame + frame / 4;
         FrameSequence seq = doc.sequence(1200, 630, budget);
         int worst = worst(doc, seq, 1200, 630, new double[] {0, 5000, 9966.7});
         assertThat(worst).isLessThanOrEqualTo(SceneSequence.TOLERANCE);
