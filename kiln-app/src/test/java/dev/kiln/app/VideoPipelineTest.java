@@ -240,7 +240,7 @@ class VideoPipelineTest {
         cases.put("{\"format\":\"webp-animated\",\"loops\":3}", "/output/loops");
         // 1920×1440 × 1,200 frames: 3.3 G pixel-frames, over the 2 G cap.
         cases.put("long:{\"format\":\"mp4\",\"width\":1920,\"fps\":60}", "/output");
-        // 4096×4096 is a valid still, but as an MP4 its frame buffers and x264 need about 1,264 MiB, over the 768.
+        // 4096×4096 is a valid still, but as an MP4 its frame buffers and x264 need about 1,392 MiB, over the 768.
         cases.put("square:{\"format\":\"mp4\",\"width\":4096}", "/output");
         long longScene = scene(VideoFixtures.scene(20_000, 30));
         com.fasterxml.jackson.databind.node.ObjectNode squareDoc = VideoFixtures.scene(2000, 30);

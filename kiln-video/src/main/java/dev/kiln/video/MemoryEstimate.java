@@ -7,7 +7,8 @@ package dev.kiln.video;
  * <ul>
  *   <li>JVM: two batches of raw frames (one being written to the encoder while the next renders, or two half
  *       batches rendering at once, see {@link #renderingAtOnce}) plus a drawing surface and its image for each
- *       batch that renders, 4 bytes a pixel each;
+ *       batch that renders, 4 bytes a pixel each; plus the job's frame cache, at most {@value #FRAME_CACHE_FRAMES}
+ *       frames' worth (a scene's static layers and kept shadows, see {@link #frameCacheBytes});
  *   <li>encoder: for H.264 40 yuv420p pictures (x264's look-ahead, reference frames and frame threads at
  *       {@code -preset veryfast}; measured: a 1080p encoder peaked at about 155 MiB RSS, BENCHMARKS.md "Video"),
  *       for WebP and GIF a few RGBA canvases; plus 48 MiB for ffmpeg itself.
@@ -23,7 +24,18 @@ public final class MemoryEstimate {
     /** Raw frame bytes a batch aims for: small frames go 8 to a task, 1080p one or two. */
     static final long BATCH_TARGET_BYTES = 16L * 1024 * 1024;
 
+    /**
+     * Frames' worth of bytes a video's frame cache may keep: the frame-sized start (background and static layers
+     * below the first animated one) and one more for the static runs above and the kept shadow masks.
+     */
+    static final int FRAME_CACHE_FRAMES = 2;
+
     private MemoryEstimate() {}
+
+    /** Bytes a video's frame cache may keep between frames (docs/video.md, "Frame cache"). */
+    public static long frameCacheBytes(VideoSpec spec) {
+        return FRAME_CACHE_FRAMES * spec.frameBytes();
+    }
 
     /** Frames per render-pool task for frames of {@code frameBytes}. */
     public static int batchFrames(long frameBytes) {
@@ -43,7 +55,7 @@ public final class MemoryEstimate {
         long frame = spec.frameBytes();
         long pixels = (long) spec.width() * spec.height();
         int batch = batchFrames(frame);
-        long jvm = frame * (2L * batch + 2L * renderingAtOnce(batch));
+        long jvm = frame * (2L * batch + 2L * renderingAtOnce(batch)) + frameCacheBytes(spec);
         long encoder = ENCODER_BASE_BYTES
                 + switch (spec.format()) {
                     case MP4 -> X264_PICTURES * pixels * 3 / 2;

@@ -137,6 +137,8 @@ public final class VideoEncoder {
         Files.createDirectories(workDir);
         Path out = workDir.resolve(fileName);
         int total = spec.frames();
+        // This job's frame cache (its own surfaces, never another job's), shared by its batches and passes.
+        Frames.Sequence frames = Frames.sequence(video.frames(), MemoryEstimate.frameCacheBytes(spec));
         if (spec.format() == VideoFormat.GIF) {
             Path palette = workDir.resolve("palette.png");
             int samples = Math.min(PALETTE_SAMPLES, total);
@@ -147,12 +149,12 @@ public final class VideoEncoder {
             List<String> args = input(spec);
             args.addAll(List.of("-vf", "palettegen=stats_mode=full", "-frames:v", "1", "-update", "1", "-y"));
             args.add(palette.getFileName().toString());
-            pass(video, times, args, workDir, cancel, deadlineNanos, progress, 0, 10);
+            pass(video, frames, times, args, workDir, cancel, deadlineNanos, progress, 0, 10);
             List<String> main = input(spec);
             main.addAll(List.of("-i", palette.getFileName().toString()));
             main.addAll(List.of("-lavfi", "[0:v][1:v]paletteuse=dither=sierra2_4a", "-loop", "0", "-an", "-y"));
             main.add(out.getFileName().toString());
-            pass(video, allTimes(spec), main, workDir, cancel, deadlineNanos, progress, 10, 90);
+            pass(video, frames, allTimes(spec), main, workDir, cancel, deadlineNanos, progress, 10, 90);
         } else {
             List<String> args = input(spec);
             args.addAll(
@@ -190,7 +192,7 @@ public final class VideoEncoder {
                                     "webp",
                                     "-y"));
             args.add(out.getFileName().toString());
-            pass(video, allTimes(spec), args, workDir, cancel, deadlineNanos, progress, 0, 90);
+            pass(video, frames, allTimes(spec), args, workDir, cancel, deadlineNanos, progress, 0, 90);
         }
         long bytes = Files.size(out);
         if (bytes == 0) {
@@ -244,6 +246,7 @@ public final class VideoEncoder {
      */
     private void pass(
             PreparedVideo video,
+            Frames.Sequence frames,
             double[] times,
             List<String> args,
             Path workDir,
@@ -272,15 +275,15 @@ public final class VideoEncoder {
                     });
             CancellationSignal stop = () -> stopped.get() != null || cancel.isCancelled();
             try {
-                Lookahead ahead =
-                        new Lookahead(video.frames(), times, video.spec().frameBytes(), stop, deadline, stopped);
+                Lookahead ahead = new Lookahead(
+                        video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped);
                 ahead.topUp();
                 while (ahead.hasPending()) {
-                    List<byte[]> frames = await(ahead.next(), stopped);
+                    List<byte[]> batch = await(ahead.next(), stopped);
                     // The next batches render on the pool while this one goes down the pipe.
                     ahead.topUp();
                     try {
-                        for (byte[] f : frames) {
+                        for (byte[] f : batch) {
                             enc.write(f);
                         }
                     } catch (IOException e) {
@@ -288,7 +291,7 @@ public final class VideoEncoder {
                         throw encoderGone(enc, stopped, e);
                     }
                     int next = ahead.taken();
-                    frames = null;
+                    batch = null;
                     if (!progress.report(
                             "rendering",
                             fromPercent + (int) ((long) (toPercent - fromPercent) * next / times.length))) {
@@ -329,7 +332,8 @@ public final class VideoEncoder {
      * then draw one video together, and a busy pool still gives the video one worker at a time, as any job.
      */
     private final class Lookahead {
-        private final PreparedRender frames;
+        private final PreparedRender prepared;
+        private final Frames.Sequence frames;
         private final double[] times;
         private final CancellationSignal stop;
         private final long deadline;
@@ -342,12 +346,14 @@ public final class VideoEncoder {
         private int taken;
 
         Lookahead(
-                PreparedRender frames,
+                PreparedRender prepared,
+                Frames.Sequence frames,
                 double[] times,
                 long frameBytes,
                 CancellationSignal stop,
                 long deadline,
                 AtomicReference<Stop> stopped) {
+            this.prepared = prepared;
             this.frames = frames;
             this.times = times;
             this.stop = stop;
@@ -363,7 +369,7 @@ public final class VideoEncoder {
         void topUp() throws InterruptedException {
             while (submitted < times.length && pending.size() < depth && (pending.isEmpty() || spare())) {
                 int to = Math.min(submitted + step, times.length);
-                pending.add(submit(frames, times, submitted, to, stop, deadline, stopped));
+                pending.add(submit(prepared, frames, times, submitted, to, stop, deadline, stopped));
                 sizes.add(to - submitted);
                 submitted = to;
             }
@@ -430,7 +436,8 @@ public final class VideoEncoder {
 
     /** Admits frames {@code [from, to)} as one render-pool task, retrying briefly while the pool's queue is full. */
     private Ticket<List<byte[]>> submit(
-            PreparedRender frames,
+            PreparedRender prepared,
+            Frames.Sequence frames,
             double[] times,
             int from,
             int to,
@@ -442,11 +449,11 @@ public final class VideoEncoder {
             CancellationSignal c = () -> ctx.isCancelled() || stop.isCancelled();
             List<byte[]> out = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                out.add(raw(Frames.draw(frames, times[i], c)));
+                out.add(raw(frames.draw(times[i], c)));
             }
             return out;
         };
-        long cost = frames.pixels() * (to - from) + PreparedRender.FIXED_COST_UNITS;
+        long cost = prepared.pixels() * (to - from) + PreparedRender.FIXED_COST_UNITS;
         long backoff = Duration.ofMillis(10).toNanos();
         while (true) {
             throwIfStopped(stopped);

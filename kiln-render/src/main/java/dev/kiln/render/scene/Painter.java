@@ -17,15 +17,37 @@ import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.List;
+import java.util.Map;
 
 /** Draws layers at one time {@code t}. One instance per draw call; holds no shared mutable state. */
 final class Painter {
     private final double t;
     private final CancellationSignal cancel;
+    /** Top-level layers whose blurred shadow a video's frame cache keeps (identity keys), read only. */
+    private final Map<Layer, CachedShadow> shadows;
+    /** The frame's pixels (device space = pixel space), where cached shadows are drawn; null without a cache. */
+    private final int[] target;
+
+    private final int targetWidth;
+    private final int targetHeight;
 
     Painter(double t, CancellationSignal cancel) {
+        this(t, cancel, Map.of(), null, 0, 0);
+    }
+
+    Painter(
+            double t,
+            CancellationSignal cancel,
+            Map<Layer, CachedShadow> shadows,
+            int[] target,
+            int targetWidth,
+            int targetHeight) {
         this.t = t;
         this.cancel = cancel;
+        this.shadows = shadows;
+        this.target = target;
+        this.targetWidth = targetWidth;
+        this.targetHeight = targetHeight;
     }
 
     static void hints(Graphics2D g) {
@@ -65,7 +87,18 @@ final class Painter {
                 return;
             }
             if (c.shadow() != null) {
-                drawShadow(g, surface, layer, c.shadow(), opacity);
+                CachedShadow cached = target == null ? null : shadows.get(layer);
+                if (cached == null
+                        || !cached.draw(
+                                target,
+                                targetWidth,
+                                targetHeight,
+                                surface,
+                                g.getTransform(),
+                                c.number(Prop.X, CachedShadow.baseX(layer), t) - cached.refX(),
+                                c.number(Prop.Y, CachedShadow.baseY(layer), t) - cached.refY())) {
+                    drawShadow(g, surface, layer, c.shadow(), opacity);
+                }
             }
             if (opacity < 1) {
                 g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, (float) opacity));
@@ -183,7 +216,7 @@ final class Painter {
         }
     }
 
-    private void paintContent(Graphics2D g, Rectangle surface, Layer layer) {
+    void paintContent(Graphics2D g, Rectangle surface, Layer layer) {
         switch (layer) {
             case Layer.Shape s -> paintShape(g, s);
             case Layer.Text text -> paintText(g, text);
@@ -318,7 +351,7 @@ final class Painter {
     }
 
     /** The layer's own rotation/scale about its centre, or a group's transform. */
-    private AffineTransform localTransform(Layer layer) {
+    AffineTransform localTransform(Layer layer) {
         Layer.Common c = layer.common();
         AffineTransform at = new AffineTransform();
         if (layer instanceof Layer.Group g) {
@@ -343,6 +376,33 @@ final class Painter {
         at.scale(scale, scale);
         at.translate(-b.getCenterX(), -b.getCenterY());
         return at;
+    }
+
+    /**
+     * A non-group layer's local transform with its rotation left out: the frame in which a video's frame cache
+     * draws the layer's shadow once ({@link CachedShadow}).
+     */
+    AffineTransform unrotatedTransform(Layer layer) {
+        double scale = layer.common().number(Prop.SCALE, layer.common().scale(), t);
+        AffineTransform at = new AffineTransform();
+        if (scale == 1) {
+            return at;
+        }
+        Rectangle2D b = geometryBounds(layer);
+        at.translate(b.getCenterX(), b.getCenterY());
+        at.scale(scale, scale);
+        at.translate(-b.getCenterX(), -b.getCenterY());
+        return at;
+    }
+
+    /** A non-group layer's x at this painter's time. */
+    double positionX(Layer layer) {
+        return layer.common().number(Prop.X, CachedShadow.baseX(layer), t);
+    }
+
+    /** A non-group layer's y at this painter's time. */
+    double positionY(Layer layer) {
+        return layer.common().number(Prop.Y, CachedShadow.baseY(layer), t);
     }
 
     /** The layer's geometry box (no stroke or shadow), in its own coordinates before its local transform. */
@@ -372,7 +432,7 @@ final class Painter {
     }
 
     /** Conservative bounds of what the layer paints (stroke and glyph overhang included), before its transform. */
-    private Rectangle2D ownBounds(Layer layer) {
+    Rectangle2D ownBounds(Layer layer) {
         Rectangle2D b = geometryBounds(layer);
         double pad = 1;
         if (layer instanceof Layer.Shape s && s.stroke() != null) {
@@ -385,7 +445,7 @@ final class Painter {
     }
 
     /** Union of the children's painted bounds (shadows included), in the parent's coordinates. */
-    private Rectangle2D contentBounds(List<Layer> layers) {
+    Rectangle2D contentBounds(List<Layer> layers) {
         Rectangle2D union = null;
         for (Layer child : layers) {
             Rectangle2D b = ownBounds(child);

@@ -1,6 +1,7 @@
 package dev.kiln.render.scene;
 
 import dev.kiln.render.CancellationSignal;
+import dev.kiln.render.internal.FrameSequence;
 import dev.kiln.render.internal.PreparedDocument;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
@@ -51,14 +52,27 @@ record Scene(int width, int height, Fill background, double durationMs, double f
             Painter.hints(g);
             // Scale the whole scene so vectors and text are rasterised at the output size, staying crisp.
             g.scale((double) outWidth / width, (double) outHeight / height);
-            if (background != null) {
-                g.setPaint(background.paint(new Rectangle2D.Double(0, 0, width, height)));
-                g.fill(new Rectangle2D.Double(0, 0, width, height));
-            }
+            paintBackground(g);
             new Painter(timeMs, cancel).drawAll(g, new Rectangle(0, 0, outWidth, outHeight), layers);
         } finally {
             g.dispose();
         }
         return image;
+    }
+
+    /** Fills the canvas with the background, on {@code g} already scaled to the output. */
+    void paintBackground(Graphics2D g) {
+        if (background != null) {
+            g.setPaint(background.paint(new Rectangle2D.Double(0, 0, width, height)));
+            g.fill(new Rectangle2D.Double(0, 0, width, height));
+        }
+    }
+
+    @Override
+    public FrameSequence sequence(int outWidth, int outHeight, long cacheBytes) {
+        if (outWidth <= 0 || outHeight <= 0) {
+            throw new IllegalArgumentException("output size must be positive, was " + outWidth + "x" + outHeight);
+        }
+        return new SceneSequence(this, outWidth, outHeight, cacheBytes);
     }
 }
