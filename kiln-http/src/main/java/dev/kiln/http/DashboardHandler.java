@@ -69,16 +69,16 @@ final class DashboardHandler {
                 out.writeStringField("name", p.name());
                 out.writeNumberField("sceneCount", p.sceneCount());
                 out.writeNumberField("completedCost", p.completedCost());
-                out.writeStringField("createdAt", Api.time(p.createdAt()));
-                out.writeStringField("updatedAt", Api.time(p.updatedAt()));
+                Api.writeTime(out, "createdAt", p.createdAt());
+                Api.writeTime(out, "updatedAt", p.updatedAt());
                 out.writeArrayFieldStart("scenes");
                 for (Dashboard.SceneSummary s : p.scenes()) {
                     out.writeStartObject();
                     out.writeNumberField("id", s.id());
                     out.writeStringField("name", s.name());
                     out.writeNumberField("position", s.position());
-                    out.writeStringField("createdAt", Api.time(s.createdAt()));
-                    out.writeStringField("updatedAt", Api.time(s.updatedAt()));
+                    Api.writeTime(out, "createdAt", s.createdAt());
+                    Api.writeTime(out, "updatedAt", s.updatedAt());
                     out.writeFieldName("latestGeneration");
                     if (s.latest().isPresent()) {
                         GenerationHandlers.write(out, s.latest().get());
