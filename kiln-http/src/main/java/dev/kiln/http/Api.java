@@ -145,6 +145,21 @@ final class Api {
         return t.map(IsoInstant::format).orElse(null);
     }
 
+    /**
+     * Writes {@code name: t} as {@link #time(Instant)} would, or {@code name: null}, without an intermediate String;
+     * {@code out} writes bytes (a generator over an {@code OutputStream}: a {@code Writer}'s has no raw UTF-8).
+     */
+    static void writeTime(com.fasterxml.jackson.core.JsonGenerator out, String name, Instant t)
+            throws java.io.IOException {
+        if (t == null) {
+            out.writeNullField(name);
+            return;
+        }
+        out.writeFieldName(name);
+        byte[] text = IsoInstant.bytes(t);
+        out.writeRawUTF8String(text, 0, text.length);
+    }
+
     /** {@code body} as JSON bytes. */
     static byte[] bytes(JsonNode body) {
         try {

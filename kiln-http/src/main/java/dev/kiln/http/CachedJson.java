@@ -57,14 +57,21 @@ final class CachedJson {
         return g;
     }
 
+    /**
+     * This body as the cache stores it. The encoded array is remembered as this object's (see {@link #DECODED}), so
+     * decoding the very array a loader just returned (every miss, and every request when the cache is off) is a
+     * lookup, not a second copy of the body.
+     */
     byte[] encode() {
         byte[] tag = etag.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(8 + 2 + tag.length + json.length)
+        byte[] bytes = ByteBuffer.allocate(8 + 2 + tag.length + json.length)
                 .putLong(ownerId)
                 .putShort((short) tag.length)
                 .put(tag)
                 .put(json)
                 .array();
+        DECODED.put(bytes, this);
+        return bytes;
     }
 
     /** The body {@code bytes} encodes; the same object for the same array (see {@link #DECODED}). */

@@ -210,10 +210,10 @@ final class GenerationHandlers {
         out.writeStringField("thumbnailUrl", g.thumbnailUrl().orElse(null));
         out.writeFieldName("error");
         copyJson(out, g.errorJson());
-        out.writeStringField("createdAt", Api.time(g.createdAt()));
-        out.writeStringField("startedAt", Api.time(g.startedAt()));
-        out.writeStringField("finishedAt", Api.time(g.finishedAt()));
-        out.writeStringField("updatedAt", Api.time(g.updatedAt()));
+        Api.writeTime(out, "createdAt", g.createdAt());
+        Api.writeTime(out, "startedAt", g.startedAt().orElse(null));
+        Api.writeTime(out, "finishedAt", g.finishedAt().orElse(null));
+        Api.writeTime(out, "updatedAt", g.updatedAt());
         out.writeEndObject();
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class IsoInstantTest {
         }) {
             Instant t = Instant.parse(s);
             assertThat(IsoInstant.format(t)).as(s).isEqualTo(t.toString());
+            assertThat(IsoInstant.bytes(t)).as(s).isEqualTo(t.toString().getBytes(StandardCharsets.US_ASCII));
         }
     }
 

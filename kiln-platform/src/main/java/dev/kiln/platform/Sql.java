@@ -1,9 +1,11 @@
 package dev.kiln.platform;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -61,6 +63,16 @@ public final class Sql {
 
     /** A nullable {@code timestamptz} column as an instant. */
     public static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * A nullable {@code timestamptz} column of the current row as an instant, read as an {@link OffsetDateTime}:
+     * pgjdbc builds that straight from the wire value, where {@link ResultSet#getTimestamp(int)} goes through a
+     * {@link java.util.Calendar} of the JVM's time zone (a read model of 150 rows has 900 of them).
+     */
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 

@@ -6,6 +6,7 @@ import dev.kiln.platform.generations.Generation;
 import dev.kiln.platform.generations.Generations;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ public final class Dashboard {
     // projects_user_id_id_idx, one row more than shown, to know whether there is a next page) with their completed
     // cost (a column kept by triggers, V8__project_completed_cost.sql); for each shown project its scene count as a
     // correlated index lookup (its cost follows the page, not the user's history), its first scenes
-    // (one range of scenes_project_position_key) and each scene's latest generation (the first entry of
+    // (one index-only range of scenes_project_position_key, in position order: V9 put the
+    // shown columns in it) and each scene's latest generation (the first entry of
     // generations_scene_id_id_idx for that scene). The extra project only says that there is more: the lateral
     // subqueries' "page.n <= ?" is a one-time filter, so nothing is looked up for it.
     static final String PAGE = """
@@ -60,6 +62,22 @@ public final class Dashboard {
                      ORDER BY gg.id DESC
                      LIMIT 1) g ON true
              ORDER BY page.id DESC, s.position""";
+
+    // PAGE's columns by position.
+    private static final int P_ID = 1;
+    private static final int P_N = 2;
+    private static final int P_NAME = 3;
+    private static final int P_CREATED_AT = 4;
+    private static final int P_UPDATED_AT = 5;
+    private static final int SCENE_COUNT = 6;
+    private static final int COMPLETED_COST = 7;
+    private static final int S_ID = 8;
+    private static final int S_NAME = 9;
+    private static final int S_POSITION = 10;
+    private static final int S_CREATED_AT = 11;
+    private static final int S_UPDATED_AT = 12;
+    /** The first of {@link Generations#columns(String, String)}. */
+    private static final int G_FIRST = 13;
 
     private final DataSource dataSource;
 
@@ -114,38 +132,40 @@ public final class Dashboard {
                 ps.setInt(5, page.limit());
                 ps.setInt(6, SCENES_PER_PROJECT + 1);
                 try (ResultSet rs = ps.executeQuery()) {
+                    // Columns by position (see PAGE's select list), not by label: a label is a hash lookup of a
+                    // prefixed name in pgjdbc, 30 of them per row.
                     while (rs.next()) {
-                        if (rs.getLong("p_n") > page.limit()) {
+                        if (rs.getLong(P_N) > page.limit()) {
                             more = true;
                             continue;
                         }
-                        long projectId = rs.getLong("p_id");
+                        long projectId = rs.getLong(P_ID);
                         ProjectRow row = rows.get(projectId);
                         if (row == null) {
                             row = new ProjectRow(
                                     projectId,
-                                    rs.getString("p_name"),
-                                    Sql.instant(rs.getTimestamp("p_created_at")),
-                                    Sql.instant(rs.getTimestamp("p_updated_at")),
-                                    rs.getLong("scene_count"),
-                                    rs.getLong("completed_cost"),
+                                    rs.getString(P_NAME),
+                                    instant(rs, P_CREATED_AT),
+                                    instant(rs, P_UPDATED_AT),
+                                    rs.getLong(SCENE_COUNT),
+                                    rs.getLong(COMPLETED_COST),
                                     new ArrayList<>());
                             rows.put(projectId, row);
                         }
-                        rs.getLong("id");
+                        long sceneId = rs.getLong(S_ID);
                         if (rs.wasNull()) {
                             continue; // a project without scenes
                         }
-                        rs.getLong("g_id");
+                        rs.getLong(G_FIRST);
                         Optional<Generation> latest =
-                                rs.wasNull() ? Optional.empty() : Optional.of(Generations.map(rs, "g_"));
+                                rs.wasNull() ? Optional.empty() : Optional.of(Generations.map(rs, G_FIRST));
                         row.scenes()
                                 .add(new SceneSummary(
-                                        rs.getLong("id"),
-                                        rs.getString("name"),
-                                        rs.getInt("position"),
-                                        Sql.instant(rs.getTimestamp("created_at")),
-                                        Sql.instant(rs.getTimestamp("updated_at")),
+                                        sceneId,
+                                        rs.getString(S_NAME),
+                                        rs.getInt(S_POSITION),
+                                        instant(rs, S_CREATED_AT),
+                                        instant(rs, S_UPDATED_AT),
                                         latest));
                     }
                 }
@@ -173,6 +193,10 @@ public final class Dashboard {
                     : Optional.empty();
             return new View(projects, next);
         });
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        return Sql.instant(rs, column);
     }
 
     private record ProjectRow(

@@ -26,9 +26,14 @@ public enum GenerationStatus {
     /** Cancelled by its owner before completing; moved by Generations.cancel. Terminal. */
     CANCELED;
 
+    /** Every status, once: {@link #values()} copies its array on each call, and every row read parses one. */
+    private static final GenerationStatus[] ALL = values();
+
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name in the database and in JSON. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** Whether no further transition can happen. */
@@ -38,7 +43,7 @@ public enum GenerationStatus {
 
     /** The status whose {@link #wireName()} is {@code name}, if any. */
     public static Optional<GenerationStatus> parse(String name) {
-        for (GenerationStatus s : values()) {
+        for (GenerationStatus s : ALL) {
             if (s.wireName().equals(name)) {
                 return Optional.of(s);
             }

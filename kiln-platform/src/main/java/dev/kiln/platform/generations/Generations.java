@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -440,6 +441,52 @@ public final class Generations {
                 Optional.ofNullable(Sql.instant(rs.getTimestamp(prefix + "started_at"))),
                 Optional.ofNullable(Sql.instant(rs.getTimestamp(prefix + "finished_at"))),
                 Sql.instant(rs.getTimestamp(prefix + "updated_at")));
+    }
+
+    /**
+     * The generation in the current row whose columns are {@link #columns(String, String)}'s, in their order, from
+     * column {@code first} on: by position, for read models that map many rows (the dashboard).
+     */
+    public static Generation map(ResultSet rs, int first) throws SQLException {
+        int c = first;
+        long id = rs.getLong(c++);
+        long userId = rs.getLong(c++);
+        long projectId = rs.getLong(c++);
+        Optional<Long> project = rs.wasNull() ? Optional.empty() : Optional.of(projectId);
+        long sceneId = rs.getLong(c++);
+        Optional<Long> scene = rs.wasNull() ? Optional.empty() : Optional.of(sceneId);
+        GenerationStatus status = GenerationStatus.parse(rs.getString(c++)).orElseThrow();
+        int progress = rs.getInt(c++);
+        Optional<String> stage = Optional.ofNullable(rs.getString(c++));
+        int attempt = rs.getInt(c++);
+        long cost = rs.getLong(c++);
+        Optional<String> output = Optional.ofNullable(rs.getString(c++));
+        Optional<String> thumbnail = Optional.ofNullable(rs.getString(c++));
+        Optional<String> error = Optional.ofNullable(rs.getString(c++));
+        long jobId = rs.getLong(c++);
+        Optional<Long> job = rs.wasNull() ? Optional.empty() : Optional.of(jobId);
+        Instant createdAt = Sql.instant(rs, c++);
+        Optional<Instant> startedAt = Optional.ofNullable(Sql.instant(rs, c++));
+        Optional<Instant> finishedAt = Optional.ofNullable(Sql.instant(rs, c++));
+        Instant updatedAt = Sql.instant(rs, c);
+        return new Generation(
+                id,
+                userId,
+                project,
+                scene,
+                status,
+                progress,
+                stage,
+                attempt,
+                cost,
+                output,
+                thumbnail,
+                error,
+                job,
+                createdAt,
+                startedAt,
+                finishedAt,
+                updatedAt);
     }
 
     /** The select list of a generation read from table alias {@code alias}, each column named {@code prefix + name}. */
