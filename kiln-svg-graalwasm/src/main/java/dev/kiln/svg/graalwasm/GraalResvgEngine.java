@@ -220,7 +220,8 @@ public final class GraalResvgEngine implements AutoCloseable {
         return r0;
     }
 
-    private Context newContext() {
+    /** The sandboxed context every render runs in (package-private for the sandbox test). */
+    Context newContext() {
         return Context.newBuilder("wasm")
                 .engine(engine)
                 .allowIO(IOAccess.NONE)
