@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * and instance per render, raw RGBA and + PNG) and resvg-wasm on Chicory, interleaved round by round after each case's
  * own warm-up; a tiny SVG to show the per-render instance cost; and how long after its deadline a hostile render
  * stops. Usage (BENCHMARKS.md "SVG engine spike: GraalWasm"):
- * {@code java <JVMCI flags> -cp "$CP" scripts/GraalWasmSpike.java [--rounds N] [--warmup N] [--no-chicory]}.
+ * {@code java <JVMCI flags> -cp "$CP" scripts/GraalWasmSpike.java [--rounds N] [--warmup N] [--no-chicory | --only-instance]}.
  */
 public final class GraalWasmSpike {
     private static final int W = 1200;
@@ -50,12 +50,17 @@ public final class GraalWasmSpike {
         int rounds = 15;
         int warmup = 60;
         boolean chicory = true;
+        boolean onlyInstance = false;
         Path card = Path.of("kiln-loadgen/src/main/resources/dev/kiln/loadgen/reference-card.svg");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--no-chicory" -> chicory = false;
+                case "--only-instance" -> {
+                    chicory = false;
+                    onlyInstance = true;
+                }
                 case "--card" -> card = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -63,8 +68,9 @@ public final class GraalWasmSpike {
         String svg = Files.readString(card);
         byte[] utf8 = svg.getBytes(StandardCharsets.UTF_8);
         OutputSpec png = new OutputSpec(OutputFormat.PNG, OutputSpec.DEFAULT_QUALITY, W, H, 0, null);
-        GraalResvgEngine perContext =
-                new GraalResvgEngine(ResvgLimits.defaults(), GraalResvgEngine.Isolation.CONTEXT_PER_RENDER);
+        GraalResvgEngine perContext = new GraalResvgEngine(
+                ResvgLimits.defaults(),
+                onlyInstance ? GraalResvgEngine.Isolation.INSTANCE_PER_RENDER : GraalResvgEngine.Isolation.CONTEXT_PER_RENDER);
         GraalResvgEngine perInstance =
                 new GraalResvgEngine(ResvgLimits.defaults(), GraalResvgEngine.Isolation.INSTANCE_PER_RENDER);
         System.out.printf(
@@ -74,14 +80,18 @@ public final class GraalWasmSpike {
         Map<String, Integer> warm = new LinkedHashMap<>();
         cases.put("jsvg draw (raw pixels)", () -> jsvg(utf8));
         warm.put("jsvg draw (raw pixels)", 20);
-        cases.put("graalwasm, context per render (raw RGBA)", () -> perContext.render(svg, W));
-        warm.put("graalwasm, context per render (raw RGBA)", warmup);
+        if (!onlyInstance) {
+            cases.put("graalwasm, context per render (raw RGBA)", () -> perContext.render(svg, W));
+            warm.put("graalwasm, context per render (raw RGBA)", warmup);
+        }
         cases.put("graalwasm, instance per render (raw RGBA)", () -> perInstance.render(svg, W));
         warm.put("graalwasm, instance per render (raw RGBA)", warmup);
         cases.put("graalwasm, instance per render + png", () -> Encoders.encode(toImage(perInstance.render(svg, W)), png));
         warm.put("graalwasm, instance per render + png", 5);
-        cases.put("graalwasm, tiny 40x20 svg, context per render", () -> perContext.render(TINY, 0));
-        warm.put("graalwasm, tiny 40x20 svg, context per render", 20);
+        if (!onlyInstance) {
+            cases.put("graalwasm, tiny 40x20 svg, context per render", () -> perContext.render(TINY, 0));
+            warm.put("graalwasm, tiny 40x20 svg, context per render", 20);
+        }
         cases.put("graalwasm, tiny 40x20 svg, instance per render", () -> perInstance.render(TINY, 0));
         warm.put("graalwasm, tiny 40x20 svg, instance per render", 20);
         if (chicory) {
