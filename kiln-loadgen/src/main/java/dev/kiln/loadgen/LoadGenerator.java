@@ -64,7 +64,7 @@ final class LoadGenerator {
             Window window =
                     switch (spec.mode()) {
                         case OPEN -> open(client, request, threads);
-                        case SEQUENTIAL -> sequential(client, request);
+                        case SEQUENTIAL -> sequential();
                         case SATURATE -> saturate(client, request, threads);
                     };
             long end = Math.max(window.endNanos(), measured.lastCompletionNanos());
@@ -129,21 +129,51 @@ final class LoadGenerator {
         return new Window(measureStart, windowEnd);
     }
 
-    private Window sequential(HttpClient client, HttpRequest request) throws InterruptedException {
-        long warmupEnd = ticker.nanoTime() + spec.warmup().toNanos();
-        while (ticker.nanoTime() < warmupEnd) {
-            warmup.offered();
-            exchange(client, request, ticker.nanoTime(), warmup);
-            stopIfInterrupted();
+    /**
+     * One request at a time on one keep-alive connection of {@link BlockingHttp1}, on this thread: the closed loop
+     * measures the server's latency, not the client's thread hand-offs.
+     */
+    private Window sequential() throws InterruptedException {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (spec.body() != null) {
+            headers.put("Content-Type", "application/json");
         }
-        long start = ticker.nanoTime();
-        for (int i = 0; i < spec.requests(); i++) {
-            measured.offered();
-            // Closed loop: the next request is due when the previous one ends, so actual send time is intended time.
-            exchange(client, request, ticker.nanoTime(), measured);
-            stopIfInterrupted();
+        if (spec.apiKey() != null) {
+            headers.put("Authorization", "Bearer " + spec.apiKey());
         }
-        return new Window(start, ticker.nanoTime());
+        headers.putAll(spec.headers());
+        byte[][] wire = spec.targets().stream()
+                .map(t -> BlockingHttp1.encode(spec.method(), t, headers, spec.body()))
+                .toArray(byte[][]::new);
+        try (BlockingHttp1 http = new BlockingHttp1(spec.targets().getFirst(), spec.requestTimeout())) {
+            long warmupEnd = ticker.nanoTime() + spec.warmup().toNanos();
+            while (ticker.nanoTime() < warmupEnd) {
+                warmup.offered();
+                exchange(http, wire, ticker.nanoTime(), warmup);
+                stopIfInterrupted();
+            }
+            long start = ticker.nanoTime();
+            for (int i = 0; i < spec.requests(); i++) {
+                measured.offered();
+                // Closed loop: the next request is due when the previous one ends, so actual send time is intended.
+                exchange(http, wire, ticker.nanoTime(), measured);
+                stopIfInterrupted();
+            }
+            return new Window(start, ticker.nanoTime());
+        }
+    }
+
+    /** {@link #exchange(HttpClient, HttpRequest, long, Tally)} for the sequential mode's blocking connection. */
+    private void exchange(BlockingHttp1 http, byte[][] wire, long startNanos, Tally tally) {
+        byte[] next =
+                wire.length == 1 ? wire[0] : wire[(int) Math.floorMod(sends.getAndIncrement(), (long) wire.length)];
+        Outcome outcome;
+        try {
+            outcome = Outcome.ofStatus(http.exchange(next));
+        } catch (IOException e) {
+            outcome = Outcome.CONNECTION_ERROR;
+        }
+        tally.record(outcome, startNanos, ticker.nanoTime());
     }
 
     /** {@link #exchange} keeps the interrupt flag; a loop must stop on it rather than fail every later send. */

@@ -629,9 +629,19 @@ final class QueueBench {
         progress.flush();
     }
 
+    private static final java.time.format.DateTimeFormatter LOG_TIME = java.time.format.DateTimeFormatter.ofPattern(
+                    "HH:mm:ss.SSS", java.util.Locale.ROOT)
+            .withZone(java.time.ZoneOffset.UTC);
+
+    static String logTime(Instant now) {
+        return LOG_TIME.format(now);
+    }
+
     private static Object[] prepend(Instant now, Object[] args) {
         Object[] out = new Object[args.length + 1];
-        out[0] = now.truncatedTo(ChronoUnit.MILLIS).toString().substring(11, 23);
+        // A formatter, not Instant.toString(): that drops the fraction when it is zero, and a substring of it failed
+        // one log line in a thousand.
+        out[0] = logTime(now);
         System.arraycopy(args, 0, out, 1, args.length);
         return out;
     }

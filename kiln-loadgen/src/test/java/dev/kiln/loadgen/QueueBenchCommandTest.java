@@ -53,6 +53,15 @@ class QueueBenchCommandTest {
     }
 
     @Test
+    void progressLinesStampTheTimeEvenOnAWholeSecond() {
+        // Instant.toString() drops a zero fraction; the stamp once failed one log line in a thousand.
+        assertThat(QueueBench.logTime(java.time.Instant.parse("2026-12-02T18:46:40Z")))
+                .isEqualTo("18:46:40.000");
+        assertThat(QueueBench.logTime(java.time.Instant.parse("2026-12-02T18:46:40.123456Z")))
+                .isEqualTo("18:46:40.123");
+    }
+
+    @Test
     void smallRunCompletesEveryJobExactlyOnceAndReportsSaneFigures(@TempDir Path dir) throws Exception {
         int code = execute(
                 "queue",
