@@ -61,7 +61,7 @@ bench() { "$ROOT/kiln" bench http --url "http://127.0.0.1:$PORT" --key "$KEY" "$
 DASH="/v1/dashboard?limit=30"
 
 echo "== dashboard, uncached (KILN_CACHE=off)"
-bench --path "$DASH" --mode sequential --requests 200 --out "$OUT/warm-off" >/dev/null
+bench --path "$DASH" --mode sequential --requests 1000 --out "$OUT/warm-off" >/dev/null
 bench --path "/v1/ping-unknown" --mode sequential --requests 2000 --out "$OUT/trivial-seq-off" | tee "$OUT/trivial-seq-off.md"
 bench --path "$DASH" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached" | tee "$OUT/dashboard-uncached.md"
 bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 2000 --out "$OUT/dashboard-uncached-gzip" \
@@ -70,7 +70,7 @@ stop
 
 start on
 echo "== dashboard, cached"
-bench --path "$DASH" --mode sequential --requests 500 --out "$OUT/warm-on" >/dev/null
+bench --path "$DASH" --mode sequential --requests 5000 --out "$OUT/warm-on" >/dev/null; bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 5000 --out "$OUT/warm-on-gzip" >/dev/null
 bench --path "/v1/ping-unknown" --mode sequential --requests 5000 --out "$OUT/trivial-seq-on" | tee "$OUT/trivial-seq-on.md"
 bench --path "$DASH" --mode sequential --requests 5000 --out "$OUT/dashboard-cached" | tee "$OUT/dashboard-cached.md"
 bench --path "$DASH" --header "Accept-Encoding=gzip" --mode sequential --requests 5000 --out "$OUT/dashboard-cached-gzip" \

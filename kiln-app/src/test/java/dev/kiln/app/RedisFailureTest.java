@@ -137,6 +137,28 @@ class RedisFailureTest {
                     own.resume();
                 }
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.redis.state() == Redis.State.CLOSED);
+
+                // CLIENT PAUSE, the other way a Redis stalls: the server is up and takes connections but runs no
+                // command. It cannot be lifted early, so it lasts far longer than the requests below, and the test
+                // stops the server while it is still paused: every answer below came while Redis ran nothing.
+                own.pause(Duration.ofMinutes(2));
+                for (int i = 0; i < 5; i++) {
+                    long t0 = System.nanoTime();
+                    String name = "{\"name\":\"client-paused-" + i + "\"}";
+                    assertThat(ReadPathTest.call(a, key, "PATCH", "/v1/projects/" + project, name, Map.of())
+                                    .statusCode())
+                            .isEqualTo(200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
+                    long t1 = System.nanoTime();
+                    assertThat(ReadPathTest.json(ReadPathTest.call(a, key, "GET", "/v1/dashboard", null, Map.of()), 200)
+                                    .at("/items/0/name")
+                                    .textValue())
+                            .isEqualTo("client-paused-" + i);
+                    assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
+                    answers(b, key, "/v1/projects/" + project);
+                }
+                assertThat(a.redis.state()).isEqualTo(Redis.State.OPEN);
+                own.stop();
             } finally {
                 b.drainAndClose();
                 a.drainAndClose();
