@@ -64,6 +64,28 @@ class RedisFailureTest {
         assertThat(took).as(path).isLessThan(BOUND);
     }
 
+    /**
+     * Five renames of {@code project} through {@code w}, each read back from its dashboard, every call answered within
+     * {@link #BOUND}: writes invalidate through Redis and the reads that follow miss L1, so Redis is asked every time
+     * until the breaker opens.
+     */
+    static void renamesAndReadsWithinBound(Wiring w, String key, long project, String prefix) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            String name = "{\"name\":\"" + prefix + i + "\"}";
+            assertThat(ReadPathTest.call(w, key, "PATCH", "/v1/projects/" + project, name, Map.of())
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
+            long t1 = System.nanoTime();
+            assertThat(ReadPathTest.json(ReadPathTest.call(w, key, "GET", "/v1/dashboard", null, Map.of()), 200)
+                            .at("/items/0/name")
+                            .textValue())
+                    .isEqualTo(prefix + i);
+            assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
+        }
+    }
+
     @Test
     void stoppedThenPausedRedisNeverStallsTheApiAndL2HitsResumeByThemselves() throws Exception {
         String prefix = "rft-" + UUID.randomUUID().toString().substring(0, 8);
@@ -115,23 +137,7 @@ class RedisFailureTest {
                 // Stalled until resume(): every answer below that arrives did not wait for Redis.
                 own.stall();
                 try {
-                    // Writes invalidate through Redis and the reads that follow miss L1, so Redis is asked every time
-                    // until the breaker opens.
-                    for (int i = 0; i < 5; i++) {
-                        long t0 = System.nanoTime();
-                        String name = "{\"name\":\"paused-" + i + "\"}";
-                        assertThat(ReadPathTest.call(a, key, "PATCH", "/v1/projects/" + project, name, Map.of())
-                                        .statusCode())
-                                .isEqualTo(200);
-                        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
-                        long t1 = System.nanoTime();
-                        assertThat(ReadPathTest.json(
-                                                ReadPathTest.call(a, key, "GET", "/v1/dashboard", null, Map.of()), 200)
-                                        .at("/items/0/name")
-                                        .textValue())
-                                .isEqualTo("paused-" + i);
-                        assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
-                    }
+                    renamesAndReadsWithinBound(a, key, project, "paused-");
                     assertThat(a.redis.state()).isEqualTo(Redis.State.OPEN);
                 } finally {
                     own.resume();
@@ -142,21 +148,8 @@ class RedisFailureTest {
                 // command. It cannot be lifted early, so it lasts far longer than the requests below, and the test
                 // stops the server while it is still paused: every answer below came while Redis ran nothing.
                 own.pause(Duration.ofMinutes(2));
-                for (int i = 0; i < 5; i++) {
-                    long t0 = System.nanoTime();
-                    String name = "{\"name\":\"client-paused-" + i + "\"}";
-                    assertThat(ReadPathTest.call(a, key, "PATCH", "/v1/projects/" + project, name, Map.of())
-                                    .statusCode())
-                            .isEqualTo(200);
-                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(BOUND);
-                    long t1 = System.nanoTime();
-                    assertThat(ReadPathTest.json(ReadPathTest.call(a, key, "GET", "/v1/dashboard", null, Map.of()), 200)
-                                    .at("/items/0/name")
-                                    .textValue())
-                            .isEqualTo("client-paused-" + i);
-                    assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(BOUND);
-                    answers(b, key, "/v1/projects/" + project);
-                }
+                renamesAndReadsWithinBound(a, key, project, "client-paused-");
+                answers(b, key, "/v1/projects/" + project);
                 assertThat(a.redis.state()).isEqualTo(Redis.State.OPEN);
                 own.stop();
             } finally {
