@@ -134,14 +134,7 @@ final class LoadGenerator {
      * measures the server's latency, not the client's thread hand-offs.
      */
     private Window sequential() throws InterruptedException {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        if (spec.body() != null) {
-            headers.put("Content-Type", "application/json");
-        }
-        if (spec.apiKey() != null) {
-            headers.put("Authorization", "Bearer " + spec.apiKey());
-        }
-        headers.putAll(spec.headers());
+        Map<String, String> headers = headers();
         byte[][] wire = spec.targets().stream()
                 .map(t -> BlockingHttp1.encode(spec.method(), t, headers, spec.body()))
                 .toArray(byte[][]::new);
@@ -235,15 +228,22 @@ final class LoadGenerator {
         tally.record(outcome, startNanos, ticker.nanoTime());
     }
 
-    private HttpRequest request(java.net.URI target) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(spec.requestTimeout());
+    /** Every request's headers, in sending order: the body's type, the API key, then the spec's own. */
+    private Map<String, String> headers() {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
         if (spec.body() != null) {
-            builder.header("Content-Type", "application/json");
+            headers.put("Content-Type", "application/json");
         }
         if (spec.apiKey() != null) {
-            builder.header("Authorization", "Bearer " + spec.apiKey());
+            headers.put("Authorization", "Bearer " + spec.apiKey());
         }
-        for (Map.Entry<String, String> header : spec.headers().entrySet()) {
+        headers.putAll(spec.headers());
+        return headers;
+    }
+
+    private HttpRequest request(java.net.URI target) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(spec.requestTimeout());
+        for (Map.Entry<String, String> header : headers().entrySet()) {
             try {
                 builder.header(header.getKey(), header.getValue());
             } catch (IllegalArgumentException e) {
