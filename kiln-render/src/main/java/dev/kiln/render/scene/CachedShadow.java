@@ -9,6 +9,7 @@ import java.awt.geom.Point2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -45,6 +46,15 @@ final class CachedShadow {
     /** Device space of the reference frame → the layer's own coordinates. */
     private final AffineTransform referenceInverse;
 
+    /**
+     * Per mask row, the longest run of equal mask pixels: columns {@code [solidFrom, solidTo)} of value
+     * {@code solidValue}. A shape's blurred mask is flat inside it (255 for an opaque fill, the fill's alpha for a
+     * translucent one such as the card's panel), so the shadow there is one constant colour.
+     */
+    private final int[] solidFrom;
+
+    private final int[] solidTo;
+    private final int[] solidValue;
     private final int[] lut;
     private final double refX;
     private final double refY;
@@ -74,6 +84,26 @@ final class CachedShadow {
         this.lut = lut;
         this.refX = refX;
         this.refY = refY;
+        this.solidFrom = new int[mh];
+        this.solidTo = new int[mh];
+        this.solidValue = new int[mh];
+        for (int y = 0; y < mh; y++) {
+            int row = y * mw;
+            int best = 0;
+            int start = 0;
+            for (int x = 1; x <= mw; x++) {
+                if (x < mw && mask[row + x] == mask[row + start]) {
+                    continue;
+                }
+                if (x - start > best) {
+                    best = x - start;
+                    solidFrom[y] = start;
+                    solidTo[y] = x;
+                    solidValue[y] = mask[row + start] & 0xff;
+                }
+                start = x;
+            }
+        }
     }
 
     /**
@@ -163,7 +193,16 @@ final class CachedShadow {
 
     /** Bytes this shadow keeps. */
     long bytes() {
-        return mask.length + 4L * lut.length;
+        return mask.length + 4L * lut.length + 12L * mh;
+    }
+
+    /** Mask pixels inside the rows' flat runs that are not transparent: blended as constant spans, not sampled. */
+    long solidPixels() {
+        long n = 0;
+        for (int y = 0; y < mh; y++) {
+            n += solidValue[y] == 0 ? 0 : solidTo[y] - solidFrom[y];
+        }
+        return n;
     }
 
     /** The layer's x at the reference time: frames move the mask by their x minus this. */
@@ -204,6 +243,22 @@ final class CachedShadow {
      * caller then draws the shadow afresh.
      */
     boolean draw(int[] target, int width, int height, Rectangle surface, AffineTransform frame, double dx, double dy) {
+        return draw(target, width, height, surface, frame, dx, dy, true);
+    }
+
+    /**
+     * {@link #draw}, with {@code spans} false sampling every pixel instead of blending the opaque interior as spans:
+     * the same pixels, slower (SceneSequenceTest compares the two).
+     */
+    boolean draw(
+            int[] target,
+            int width,
+            int height,
+            Rectangle surface,
+            AffineTransform frame,
+            double dx,
+            double dy,
+            boolean spans) {
         AffineTransform m = new AffineTransform(frame);
         m.translate(dx, dy);
         m.concatenate(referenceInverse); // reference device → this frame's device
@@ -256,15 +311,13 @@ final class CachedShadow {
             from = Math.max(from, r[0]);
             to = Math.min(to, r[1]);
             if (from < to) {
-                row(
-                        target,
-                        y * width + dest.x,
-                        from,
-                        to,
-                        (int) Math.round(u0) + from * du,
-                        (int) Math.round(v0) + from * dv,
-                        du,
-                        dv);
+                int u = (int) Math.round(u0);
+                int v = (int) Math.round(v0);
+                if (spans) {
+                    spans(target, y * width + dest.x, from, to, u, v, du, dv);
+                } else {
+                    row(target, y * width + dest.x, from, to, u + from * du, v + from * dv, du, dv);
+                }
             }
         }
         return true;
@@ -285,6 +338,96 @@ final class CachedShadow {
         int from = (int) Math.max(0, Math.floor(first) - 1);
         int to = (int) Math.min(n, Math.ceil(last) + 1);
         return new int[] {from, Math.max(from, to)};
+    }
+
+    /**
+     * One row of {@link #draw}, pixels {@code [from, to)} after {@code rowStart}, pixel {@code x} at mask position
+     * {@code (u + x du, v + x dv)}: split where the bilinear sample's four mask pixels all lie in their rows' flat runs
+     * of one value ({@link #solidFrom}, {@link #solidTo}, {@link #solidValue}), whose sample is exactly that value and
+     * is blended as one constant colour ({@link #fillOver}); only the rest, the blurred edge band, is sampled
+     * ({@link #row}). The same pixels as sampling the whole row.
+     */
+    private void spans(int[] target, int rowStart, int from, int to, int u, int v, int du, int dv) {
+        int x = from;
+        while (x < to) {
+            int vx = v + x * dv;
+            int vi = vx >> 16;
+            // The pixels from x on whose sample stays in mask rows vi and vi + 1.
+            int end = to;
+            if (dv > 0) {
+                end = (int) Math.min(to, Math.floorDiv(((long) (vi + 1) << 16) - v + dv - 1, (long) dv));
+            } else if (dv < 0) {
+                end = (int) Math.min(to, Math.floorDiv((long) v - ((long) vi << 16), (long) -dv) + 1);
+            }
+            end = Math.max(end, x + 1);
+            int a = x;
+            int b = x;
+            int solid = 0;
+            if (vi >= 0 && vi + 1 < mh && solidValue[vi] == solidValue[vi + 1]) {
+                solid = lut[solidValue[vi]];
+                // Mask columns ui with ui and ui + 1 in both rows' flat runs: lo <= ui < hi.
+                int lo = Math.max(solidFrom[vi], solidFrom[vi + 1]);
+                int hi = Math.min(solidTo[vi], solidTo[vi + 1]) - 1;
+                if (lo < hi) {
+                    long uLo = (long) lo << 16;
+                    long uHi = (long) hi << 16; // u < uHi
+                    long first;
+                    long last; // exclusive
+                    if (du > 0) {
+                        first = Math.max(x, ceilDiv(uLo - u, du));
+                        last = Math.min(end, ceilDiv(uHi - u, du));
+                    } else if (du < 0) {
+                        first = Math.max(x, Math.floorDiv(uHi - u, (long) du) + 1);
+                        last = Math.min(end, Math.floorDiv(uLo - u, (long) du) + 1);
+                    } else {
+                        boolean in = u >= uLo && u < uHi;
+                        first = in ? x : end;
+                        last = in ? end : end;
+                    }
+                    if (first < last) {
+                        a = (int) first;
+                        b = (int) last;
+                    }
+                }
+            }
+            if (a < b) {
+                if (x < a) {
+                    row(target, rowStart, x, a, u + x * du, vx, du, dv);
+                }
+                fillOver(target, rowStart + a, rowStart + b, solid);
+                if (b < end) {
+                    row(target, rowStart, b, end, u + b * du, v + b * dv, du, dv);
+                }
+            } else {
+                row(target, rowStart, x, end, u + x * du, vx, du, dv);
+            }
+            x = end;
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** Source-over of the one colour {@code src} onto {@code target[from, to)}, as {@link #over} rounds it. */
+    static void fillOver(int[] target, int from, int to, int src) {
+        int sa = src >>> 24;
+        if (sa == 255) {
+            Arrays.fill(target, from, to, src);
+            return;
+        }
+        if (src == 0) {
+            return;
+        }
+        int f = 255 - sa;
+        for (int i = from; i < to; i++) {
+            int dst = target[i];
+            int rb = (dst & 0xff00ff) * f + 0x800080;
+            rb = ((rb + ((rb >>> 8) & 0xff00ff)) >>> 8) & 0xff00ff;
+            int ag = ((dst >>> 8) & 0xff00ff) * f + 0x800080;
+            ag = (ag + ((ag >>> 8) & 0xff00ff)) & 0xff00ff00;
+            target[i] = src + (rb | ag);
+        }
     }
 
     /** One row of {@link #draw}: pixels {@code [from, to)} after {@code rowStart}, mask position {@code (u, v)}. */
