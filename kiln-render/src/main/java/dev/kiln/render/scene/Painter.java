@@ -25,8 +25,6 @@ final class Painter {
     private final CancellationSignal cancel;
     /** Top-level layers whose blurred shadow a video's frame cache keeps (identity keys), read only. */
     private final Map<Layer, CachedShadow> shadows;
-    /** Top-level layers whose content a video's frame cache keeps (identity keys), read only. */
-    private final Map<Layer, CachedSprite> sprites;
     /** The frame's pixels (device space = pixel space), where cached shadows are drawn; null without a cache. */
     private final int[] target;
 
@@ -34,21 +32,19 @@ final class Painter {
     private final int targetHeight;
 
     Painter(double t, CancellationSignal cancel) {
-        this(t, cancel, Map.of(), Map.of(), null, 0, 0);
+        this(t, cancel, Map.of(), null, 0, 0);
     }
 
     Painter(
             double t,
             CancellationSignal cancel,
             Map<Layer, CachedShadow> shadows,
-            Map<Layer, CachedSprite> sprites,
             int[] target,
             int targetWidth,
             int targetHeight) {
         this.t = t;
         this.cancel = cancel;
         this.shadows = shadows;
-        this.sprites = sprites;
         this.target = target;
         this.targetWidth = targetWidth;
         this.targetHeight = targetHeight;
@@ -103,18 +99,6 @@ final class Painter {
                                 c.number(Prop.Y, CachedShadow.baseY(layer), t) - cached.refY())) {
                     drawShadow(g, surface, layer, c.shadow(), opacity);
                 }
-            }
-            CachedSprite sprite = target == null ? null : sprites.get(layer);
-            if (sprite != null
-                    && sprite.draw(
-                            target,
-                            targetWidth,
-                            targetHeight,
-                            surface,
-                            savedTransform,
-                            positionX(layer),
-                            positionY(layer))) {
-                return;
             }
             if (opacity < 1) {
                 g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, (float) opacity));

@@ -25,9 +25,7 @@ import java.util.Map;
  *   <li>each later run of static layers (between two animated ones, or above the last): one image of the run's bounds,
  *       blended over the frame at its place in the stack. A static layer above an animated one is never merged with
  *       the layers below it: each run keeps its own place in the z-order;
- *   <li>the blurred shadow of an animated layer that only moves or turns ({@link CachedShadow});
- *   <li>the content of an animated layer that only moves, when it is smooth enough to be placed by a fraction of a
- *       pixel ({@link CachedSprite}: the card's drifting glow).
+ *   <li>the blurred shadow of an animated layer that only moves or turns ({@link CachedShadow}).
  * </ul>
  *
  * Animated layers are drawn afresh each frame. What would not fit in the cache's bytes is drawn afresh too, so a frame
@@ -79,15 +77,9 @@ final class SceneSequence implements FrameSequence {
      * @param base the frame's start (background and the static layers below the first animated one), or null
      * @param steps the rest of the stack, bottom first
      * @param shadows the kept shadows of animated top-level layers, by identity
-     * @param sprites the kept content of top-level layers that only move, by identity
      * @param bytes what all of it keeps
      */
-    private record Plan(
-            int[] base,
-            List<Step> steps,
-            Map<Layer, CachedShadow> shadows,
-            Map<Layer, CachedSprite> sprites,
-            long bytes) {}
+    private record Plan(int[] base, List<Step> steps, Map<Layer, CachedShadow> shadows, long bytes) {}
 
     @Override
     public long cachedBytes() {
@@ -125,8 +117,7 @@ final class SceneSequence implements FrameSequence {
                         if (live.background()) {
                             scene.paintBackground(g);
                         }
-                        new Painter(timeMs, cancel, p.shadows(), p.sprites(), dst, width, height)
-                                .drawAll(g, surface, live.layers());
+                        new Painter(timeMs, cancel, p.shadows(), dst, width, height).drawAll(g, surface, live.layers());
                     }
                     case Overlay o -> blend(o, dst);
                 }
@@ -214,7 +205,6 @@ final class SceneSequence implements FrameSequence {
             steps.add(new Live(layers.subList(0, i), /* background= */ true));
         }
         Map<Layer, CachedShadow> shadows = new IdentityHashMap<>();
-        Map<Layer, CachedSprite> sprites = new IdentityHashMap<>();
         while (i < layers.size()) {
             int from = i;
             boolean moving = animated(layers.get(i));
@@ -232,14 +222,6 @@ final class SceneSequence implements FrameSequence {
                             kept += s.bytes();
                         }
                     }
-                    if (CachedSprite.eligible(layer)) {
-                        CachedSprite s = CachedSprite.build(still, layer, device, left);
-                        if (s != null) {
-                            sprites.put(layer, s);
-                            left -= s.bytes();
-                            kept += s.bytes();
-                        }
-                    }
                 }
                 addLive(steps, run);
                 continue;
@@ -253,12 +235,7 @@ final class SceneSequence implements FrameSequence {
                 kept += 4L * o.pixels().length;
             }
         }
-        return new Plan(
-                base,
-                List.copyOf(steps),
-                Collections.unmodifiableMap(shadows),
-                Collections.unmodifiableMap(sprites),
-                kept);
+        return new Plan(base, List.copyOf(steps), Collections.unmodifiableMap(shadows), kept);
     }
 
     /** Appends {@code run} to the last step when that is drawn afresh too, so one painter pass draws both. */
