@@ -50,7 +50,9 @@ final class Sql {
      * limits (int[]: most jobs of that kind this claim may take), lease_until, worker.
      *
      * <ol>
-     *   <li>{@code ready}: tenants with a due job of these kinds (two index probes each); {@code active} gives each
+     *   <li>{@code pending}: tenants with unfinished jobs. {@code ready}: those with a due job of these kinds (two
+     *       index probes each), or all of them when at most two are pending, where every share is n anyway and the
+     *       probes would only repeat the candidates' own scans; {@code active} gives each
      *       a share of {@code min(n, ceil(2n / ready tenants))}, so at most about 2n rows are locked and a claim is full
      *       unless more than half the ready tenants have fewer jobs than their share.
      *   <li>{@code candidates}: per tenant, its oldest due interactive jobs, then batch jobs, at most its share, each
@@ -73,22 +75,30 @@ final class Sql {
             limits AS MATERIALIZED (
                 SELECT * FROM unnest(?::text[], ?::int[]) AS l(kind, max_jobs)
             ),
-            ready AS (
+            pending AS MATERIALIZED (
                 SELECT t.tenant, t.last_served
                   FROM kiln_queue_tenants t
                   LEFT JOIN kiln_queue_tenant_finished f ON f.tenant = t.tenant
-                 CROSS JOIN params p
                  WHERE t.enqueued > coalesce(f.finished, 0)
+            ),
+            ready AS (
+                SELECT t.tenant, t.last_served
+                  FROM pending t
+                 CROSS JOIN params p
+                 -- With one or two tenants pending every share is n whichever of them are ready, so the probes
+                 -- are skipped (evaluated once, first: OR stops at true); a tenant with nothing due then just
+                 -- yields no candidates.
+                 WHERE (SELECT count(*) FROM pending) <= 2
                    -- Scalar subqueries with ORDER BY, not EXISTS: the planner strips ORDER BY from EXISTS and may
                    -- then pick a sequential scan; this way each probe is one step down the waiting index.
-                   AND ((SELECT id FROM kiln_queue_jobs
+                    OR (SELECT id FROM kiln_queue_jobs
                           WHERE tenant = t.tenant AND priority = 0 AND run_at <= p.now AND kind = ANY (p.kinds)
                             AND state IN ('available', 'scheduled', 'retryable')
                           ORDER BY run_at, id LIMIT 1) IS NOT NULL
-                        OR (SELECT id FROM kiln_queue_jobs
-                             WHERE tenant = t.tenant AND priority = 1 AND run_at <= p.now AND kind = ANY (p.kinds)
-                               AND state IN ('available', 'scheduled', 'retryable')
-                             ORDER BY run_at, id LIMIT 1) IS NOT NULL)
+                    OR (SELECT id FROM kiln_queue_jobs
+                         WHERE tenant = t.tenant AND priority = 1 AND run_at <= p.now AND kind = ANY (p.kinds)
+                           AND state IN ('available', 'scheduled', 'retryable')
+                         ORDER BY run_at, id LIMIT 1) IS NOT NULL
             ),
             active AS (
                 SELECT r.tenant, r.last_served, least(p.n, ceil(2.0 * p.n / count(*) OVER ())::int) AS share
