@@ -37,21 +37,13 @@ class FairnessTest {
         queues.forEach(JobQueue::close);
     }
 
-    private static List<JobRequest> jobs(String kind, String tenant, int n, Priority p) {
-        List<JobRequest> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(JobRequest.of(kind, tenant, "{\"i\":" + i + "}").withPriority(p));
-        }
-        return out;
-    }
-
     @Test
     void oneTenantsBacklogDoesNotDelayAnotherTenantsSingleJob() throws Exception {
         JobQueue queue = track(JobQueue.create(db.dataSource()));
         AtomicInteger started = new AtomicInteger();
         Map<Long, Integer> startOrder = new ConcurrentHashMap<>();
         int concurrency = 4;
-        db.enqueue(queue, jobs("fair", "tenant-a", 2_000, Priority.BATCH));
+        db.enqueue(queue, TestJobs.jobs("fair", "tenant-a", 2_000, Priority.BATCH));
         try (Worker w =
                 queue.startWorker(WorkerConfig.named("fair-w").withConcurrency(concurrency), Map.of("fair", ctx -> {
                     startOrder.put(ctx.id(), started.incrementAndGet());
@@ -73,8 +65,8 @@ class FairnessTest {
     @Test
     void interactiveJobsAreClaimedBeforeBatchJobs() throws Exception {
         JobQueue queue = track(JobQueue.create(db.dataSource()));
-        db.enqueue(queue, jobs("prio", "tenant-p", 50, Priority.BATCH));
-        List<Long> interactive = db.enqueue(queue, jobs("prio", "tenant-p", 3, Priority.INTERACTIVE));
+        db.enqueue(queue, TestJobs.jobs("prio", "tenant-p", 50, Priority.BATCH));
+        List<Long> interactive = db.enqueue(queue, TestJobs.jobs("prio", "tenant-p", 3, Priority.INTERACTIVE));
         List<Long> order = Collections.synchronizedList(new ArrayList<>());
         try (Worker w = queue.startWorker(
                 WorkerConfig.named("prio-w").withConcurrency(1), Map.of("prio", ctx -> order.add(ctx.id())))) {
@@ -86,9 +78,9 @@ class FairnessTest {
     @Test
     void roundRobinAcrossTenantsWithinOneClaim() throws SQLException {
         JobQueue queue = track(JobQueue.create(db.dataSource()));
-        db.enqueue(queue, jobs("rr", "rr-a", 30, Priority.BATCH));
-        db.enqueue(queue, jobs("rr", "rr-b", 30, Priority.BATCH));
-        db.enqueue(queue, jobs("rr", "rr-c", 2, Priority.BATCH));
+        db.enqueue(queue, TestJobs.jobs("rr", "rr-a", 30, Priority.BATCH));
+        db.enqueue(queue, TestJobs.jobs("rr", "rr-b", 30, Priority.BATCH));
+        db.enqueue(queue, TestJobs.jobs("rr", "rr-c", 2, Priority.BATCH));
         try (Connection c = db.dataSource().getConnection()) {
             List<Claimed> got = Worker.claim(c, Instant.now(), new String[] {"rr"}, 6, Duration.ofSeconds(5), "w");
             assertThat(got).extracting(Claimed::tenant).containsOnly("rr-a", "rr-b", "rr-c");
@@ -115,7 +107,7 @@ class FairnessTest {
             // Ten tenants now have one running job each: unfinished, but nothing left to claim.
             assertThat(Worker.claim(c, Instant.now(), kinds, 10, Duration.ofSeconds(5), "w"))
                     .hasSize(10);
-            db.enqueue(queue, jobs("shrink", "backlog", 100, Priority.BATCH));
+            db.enqueue(queue, TestJobs.jobs("shrink", "backlog", 100, Priority.BATCH));
             assertThat(Worker.claim(c, Instant.now(), kinds, 20, Duration.ofSeconds(5), "w"))
                     .hasSize(20)
                     .extracting(Claimed::tenant)
@@ -127,9 +119,9 @@ class FairnessTest {
     void theClaimStaysIndexDrivenWithTenThousandWaitingJobs() throws SQLException {
         JobQueue queue = track(JobQueue.create(db.dataSource()));
         for (int i = 0; i < 5; i++) {
-            db.enqueue(queue, jobs("big", "big-a", 2_000, Priority.BATCH));
+            db.enqueue(queue, TestJobs.jobs("big", "big-a", 2_000, Priority.BATCH));
         }
-        db.enqueue(queue, jobs("big", "big-b", 5, Priority.INTERACTIVE));
+        db.enqueue(queue, TestJobs.jobs("big", "big-b", 5, Priority.INTERACTIVE));
         StringBuilder plan = new StringBuilder();
         try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {

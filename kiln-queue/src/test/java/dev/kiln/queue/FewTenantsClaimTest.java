@@ -35,14 +35,6 @@ class FewTenantsClaimTest {
         queues.forEach(JobQueue::close);
     }
 
-    private static List<JobRequest> jobs(String kind, String tenant, int n, Priority p) {
-        List<JobRequest> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(JobRequest.of(kind, tenant, "{\"i\":" + i + "}").withPriority(p));
-        }
-        return out;
-    }
-
     @Test
     void withTwoTenantsPendingTheClaimSkipsTheProbesAndKeepsPriorityAndTurns() throws SQLException {
         // At most two tenants pending: the claim takes the path without the ready probes (Sql.CLAIM, "pending").
@@ -54,14 +46,14 @@ class FewTenantsClaimTest {
                     .extracting(Claimed::tenant)
                     .containsExactly("two-busy");
             // two-busy is pending with its only job running: the other tenant's claim is still full.
-            db.enqueue(queue, jobs("two", "two-a", 40, Priority.BATCH));
+            db.enqueue(queue, TestJobs.jobs("two", "two-a", 40, Priority.BATCH));
             assertThat(Worker.claim(c, Instant.now(), kinds, 20, Duration.ofSeconds(5), "w"))
                     .hasSize(20)
                     .extracting(Claimed::tenant)
                     .containsOnly("two-a");
             // A second tenant's interactive jobs go before the first one's batch jobs, then both take batch jobs.
-            List<Long> interactive = db.enqueue(queue, jobs("two", "two-busy", 2, Priority.INTERACTIVE));
-            db.enqueue(queue, jobs("two", "two-busy", 10, Priority.BATCH));
+            List<Long> interactive = db.enqueue(queue, TestJobs.jobs("two", "two-busy", 2, Priority.INTERACTIVE));
+            db.enqueue(queue, TestJobs.jobs("two", "two-busy", 10, Priority.BATCH));
             List<Claimed> got = Worker.claim(c, Instant.now(), kinds, 6, Duration.ofSeconds(5), "w");
             // (A claim returns its jobs in no particular order.)
             assertThat(got).hasSize(6).extracting(Claimed::id).containsAll(interactive);
