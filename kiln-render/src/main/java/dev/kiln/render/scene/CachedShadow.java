@@ -247,8 +247,8 @@ final class CachedShadow {
     }
 
     /**
-     * {@link #draw}, with {@code spans} false sampling every pixel instead of blending the opaque interior as spans:
-     * the same pixels, slower (SceneSequenceTest compares the two).
+     * {@link #draw}, with {@code spans} false sampling every pixel instead of blending the flat interior as spans:
+     * the same pixels, slower (CachedShadowSpansTest compares the two).
      */
     boolean draw(
             int[] target,
@@ -380,9 +380,8 @@ final class CachedShadow {
                         first = Math.max(x, Math.floorDiv(uHi - u, (long) du) + 1);
                         last = Math.min(end, Math.floorDiv(uLo - u, (long) du) + 1);
                     } else {
-                        boolean in = u >= uLo && u < uHi;
-                        first = in ? x : end;
-                        last = in ? end : end;
+                        first = u >= uLo && u < uHi ? x : end;
+                        last = end;
                     }
                     if (first < last) {
                         a = (int) first;
@@ -409,7 +408,7 @@ final class CachedShadow {
         return -Math.floorDiv(-a, b);
     }
 
-    /** Source-over of the one colour {@code src} onto {@code target[from, to)}, as {@link #over} rounds it. */
+    /** Source-over of the one colour {@code src} onto {@code target[from, to)}, by {@link #over}. */
     static void fillOver(int[] target, int from, int to, int src) {
         int sa = src >>> 24;
         if (sa == 255) {
@@ -419,14 +418,8 @@ final class CachedShadow {
         if (src == 0) {
             return;
         }
-        int f = 255 - sa;
         for (int i = from; i < to; i++) {
-            int dst = target[i];
-            int rb = (dst & 0xff00ff) * f + 0x800080;
-            rb = ((rb + ((rb >>> 8) & 0xff00ff)) >>> 8) & 0xff00ff;
-            int ag = ((dst >>> 8) & 0xff00ff) * f + 0x800080;
-            ag = (ag + ((ag >>> 8) & 0xff00ff)) & 0xff00ff00;
-            target[i] = src + (rb | ag);
+            target[i] = over(src, target[i]);
         }
     }
 
