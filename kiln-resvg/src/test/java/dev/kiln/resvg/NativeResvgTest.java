@@ -1,0 +1,180 @@
+package dev.kiln.resvg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class NativeResvgTest {
+    private static final Path FONTS = Path.of("../kiln-render/src/main/resources/dev/kiln/render/fonts");
+    private static final String RED_SQUARE = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+            + "<rect width='10' height='10' fill='#ff0000' fill-opacity='0.5'/></svg>";
+    /** Minutes of work for resvg: a 9999 px morphology radius over a large area. */
+    private static final String ENDLESS = "<svg xmlns='http://www.w3.org/2000/svg' width='2000' height='2000'>"
+            + "<filter id='f'><feMorphology radius='9999'/></filter>"
+            + "<rect width='2000' height='2000' fill='blue' filter='url(#f)'/></svg>";
+
+    private static NativeResvg engine;
+
+    @BeforeAll
+    static void start() throws Exception {
+        engine = NativeResvg.start(settings(512L << 20, 4));
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    static NativeResvg.Settings settings(long addressSpace, int children) throws Exception {
+        return new NativeResvg.Settings(
+                Map.of("DejaVuSans.ttf", Files.readAllBytes(FONTS.resolve("DejaVuSans.ttf"))),
+                "DejaVu Sans",
+                addressSpace,
+                children);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rendersPremultipliedRgbaAtTheRequestedWidth() throws Exception {
+        RgbaPixels own = engine.render(utf8(RED_SQUARE), 0, 1_000_000, () -> false);
+        assertThat(own.width()).isEqualTo(10);
+        assertThat(own.height()).isEqualTo(10);
+        // #ff0000 at 50 %: premultiplied red 128 (or 127), alpha 128 (or 127).
+        assertThat(own.rgba()[0] & 0xff).isBetween(127, 128);
+        assertThat(own.rgba()[1] & 0xff).isZero();
+        assertThat(own.rgba()[3] & 0xff).isBetween(127, 128);
+
+        RgbaPixels scaled = engine.render(utf8(RED_SQUARE), 40, 1_000_000, () -> false);
+        assertThat(scaled.width()).isEqualTo(40);
+        assertThat(scaled.height()).isEqualTo(40);
+    }
+
+    @Test
+    void sameSvgGivesTheSameBytesUnderEightWayConcurrency() throws Exception {
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg' width='300' height='200'>"
+                + "<defs><linearGradient id='g'><stop offset='0' stop-color='#08f'/><stop offset='1' stop-color='#f80'/>"
+                + "</linearGradient><filter id='b'><feGaussianBlur stdDeviation='4'/></filter></defs>"
+                + "<circle cx='150' cy='100' r='80' fill='url(#g)' filter='url(#b)'/>"
+                + "<text x='20' y='190' font-size='24'>Kiln</text></svg>";
+        byte[] expected = engine.render(utf8(svg), 300, 1_000_000, () -> false).rgba();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<byte[]>> results = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                results.add(pool.submit(() ->
+                        engine.render(utf8(svg), 300, 1_000_000, () -> false).rgba()));
+            }
+            for (Future<byte[]> r : results) {
+                assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(engine.liveChildren()).isBetween(1, 4);
+    }
+
+    @Test
+    void textIsDrawnWithTheBundledFont() throws Exception {
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='60'>"
+                + "<text x='10' y='45' font-size='40' font-family='Nonexistent Family'>Kiln</text></svg>";
+        RgbaPixels pixels = engine.render(utf8(svg), 0, 1_000_000, () -> false);
+        int inked = 0;
+        for (int i = 3; i < pixels.rgba().length; i += 4) {
+            inked += (pixels.rgba()[i] & 0xff) > 128 ? 1 : 0;
+        }
+        assertThat(inked).as("opaque pixels of the glyphs").isGreaterThan(500);
+    }
+
+    @Test
+    void aCancelledRenderKillsItsChildAndTheNextRenderWorks() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        assertThatThrownBy(() -> engine.render(utf8(ENDLESS), 0, 10_000_000, () -> polls.incrementAndGet() > 3))
+                .isInstanceOfSatisfying(
+                        ResvgFailure.class, e -> assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.CANCELLED));
+        assertThat(engine.render(utf8(RED_SQUARE), 0, 100, () -> false).width()).isEqualTo(10);
+    }
+
+    @Test
+    void anOversizedOutputIsRefusedBeforeAnyPixelAndKeepsItsChild() throws Exception {
+        String huge = "<svg xmlns='http://www.w3.org/2000/svg' width='20000' height='20000'/>";
+        assertThatThrownBy(() -> engine.render(utf8(huge), 0, 16_000_000, () -> false))
+                .isInstanceOfSatisfying(ResvgFailure.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.TOO_LARGE);
+                    assertThat(e.getMessage()).contains("20000x20000");
+                });
+        assertThatThrownBy(() -> engine.render(utf8(RED_SQUARE), 4000, 1_000_000, () -> false))
+                .isInstanceOfSatisfying(
+                        ResvgFailure.class, e -> assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.TOO_LARGE));
+    }
+
+    @Test
+    void notSvgIsRefusedWithResvgsReason() throws Exception {
+        assertThatThrownBy(() -> engine.render(utf8("<html>no</html>"), 0, 1_000_000, () -> false))
+                .isInstanceOfSatisfying(ResvgFailure.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.REFUSED);
+                    assertThat(e.getMessage()).isNotBlank();
+                });
+        assertThatThrownBy(() -> engine.render(new byte[] {(byte) 0xff, 0, 1, 2}, 0, 1_000_000, () -> false))
+                .isInstanceOfSatisfying(
+                        ResvgFailure.class, e -> assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.REFUSED));
+    }
+
+    @Test
+    void aRenderOverTheMemoryCeilingFailsAloneAndTheEngineRecovers() throws Exception {
+        try (NativeResvg small = NativeResvg.start(settings(96L << 20, 1))) {
+            // 5000 × 5000 × 4 bytes = 95 MiB for the pixmap alone, over a 96 MiB address space with the code mapped.
+            String big = "<svg xmlns='http://www.w3.org/2000/svg' width='5000' height='5000'>"
+                    + "<rect width='5000' height='5000' fill='green'/></svg>";
+            assertThatThrownBy(() -> small.render(utf8(big), 0, 100_000_000, () -> false))
+                    .isInstanceOfSatisfying(
+                            ResvgFailure.class, e -> assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.OUT_OF_MEMORY));
+            assertThat(small.render(utf8(RED_SQUARE), 0, 100, () -> false).height())
+                    .isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aKilledChildCostsNothingButItself() throws Exception {
+        try (NativeResvg own = NativeResvg.start(settings(512L << 20, 1))) {
+            List<Long> pids = own.childPids();
+            assertThat(pids).hasSize(1);
+            ProcessHandle child = ProcessHandle.of(pids.get(0)).orElseThrow();
+            child.destroyForcibly();
+            child.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(own.render(utf8(RED_SQUARE), 0, 100, () -> false).width())
+                    .isEqualTo(10);
+            assertThat(own.childPids()).hasSize(1).doesNotContain(pids.get(0));
+        }
+    }
+
+    @Test
+    void theChildCanReadItsFontsAndNothingElse() throws Exception {
+        Path font = engine.fontDirectory().resolve("DejaVuSans.ttf");
+        String report = engine.probeSandbox(List.of(font, Path.of("/etc/passwd"), Path.of("/proc/self/maps")));
+        assertThat(report)
+                .contains("open " + font + ": ok")
+                .contains("open /etc/passwd: Permission denied")
+                .contains("open /proc/self/maps: Permission denied")
+                .contains("create: Permission denied")
+                .contains("socket: Operation not permitted")
+                .contains("fork: Operation not permitted")
+                .contains("execve: Operation not permitted");
+    }
+}
