@@ -661,6 +661,8 @@ static void confine(const char *font_dir, rlim_t max_address_space) {
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) die("seccomp");
 }
 
+extern void *__tls_get_addr(void *);
+
 // ---- the pipe protocol ----
 
 static void read_full(void *p, size_t n) {
@@ -730,6 +732,14 @@ int main(int argc, char **argv) {
     global_obj = new_object();
     void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!lib) die(dlerror());
+    // glibc gives a dlopen'ed module its thread-local block on first use. Take it now: first used under the
+    // address-space limit (Rust's allocation-failure path reads a thread-local), it would fail, and glibc would
+    // exit with 127 instead of the abort that tells the parent the render ran out of memory.
+    size_t tls_module = 0;
+    if (dlinfo(lib, RTLD_DI_TLS_MODID, &tls_module) == 0 && tls_module != 0) {
+        struct { size_t module, offset; } tls_index = {tls_module, 0};
+        if (!__tls_get_addr(&tls_index)) die("thread-local storage");
+    }
     napi_value (*reg)(napi_env, napi_value) = (napi_value (*)(napi_env, napi_value)) dlsym(lib, "napi_register_module_v1");
     if (!reg) die("napi_register_module_v1 not found");
     val *exports = new_object();
@@ -742,9 +752,7 @@ int main(int argc, char **argv) {
     if (render_fn->kind != K_FUNCTION) die("Resvg has no render method");
     init_phase = 0;
 
-    // One render before confinement: glibc allocates a dlopen'ed module's thread-local storage on first use, and
-    // if that first use came under the address-space limit, right after resvg's allocation failed, glibc would
-    // exit with 127 instead of Rust's abort; it also warms the code the first request would run.
+    // One render before confinement warms the code the first request would run.
     const char *warm_svg = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'><rect width='4' height='4'/></svg>";
     val *warm_buf;
     napi_create_buffer_copy(env, strlen(warm_svg), warm_svg, NULL, &warm_buf);

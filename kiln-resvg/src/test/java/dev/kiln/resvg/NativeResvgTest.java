@@ -138,13 +138,14 @@ class NativeResvgTest {
 
     @Test
     void aRenderOverTheMemoryCeilingFailsAloneAndTheEngineRecovers() throws Exception {
-        try (NativeResvg small = NativeResvg.start(settings(96L << 20, 1))) {
-            // 5000 × 5000 × 4 bytes = 95 MiB for the pixmap alone, over a 96 MiB address space with the code mapped.
-            String big = "<svg xmlns='http://www.w3.org/2000/svg' width='5000' height='5000'>"
-                    + "<rect width='5000' height='5000' fill='green'/></svg>";
+        try (NativeResvg small = NativeResvg.start(settings(256L << 20, 1))) {
+            // 10000 × 10000 × 4 bytes = 381 MiB for the pixmap alone, over a 256 MiB address space.
+            String big = "<svg xmlns='http://www.w3.org/2000/svg' width='10000' height='10000'>"
+                    + "<rect width='10000' height='10000' fill='green'/></svg>";
             assertThatThrownBy(() -> small.render(utf8(big), 0, 100_000_000, () -> false))
                     .isInstanceOfSatisfying(
-                            ResvgFailure.class, e -> assertThat(e.kind()).isEqualTo(ResvgFailure.Kind.OUT_OF_MEMORY));
+                            ResvgFailure.class,
+                            e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(ResvgFailure.Kind.OUT_OF_MEMORY));
             assertThat(small.render(utf8(RED_SQUARE), 0, 100, () -> false).height())
                     .isEqualTo(10);
         }
