@@ -8,6 +8,7 @@ module dev.kiln.render {
     requires transitive java.desktop; // Document.draw returns a BufferedImage
     requires java.xml;
     requires com.github.weisj.jsvg;
+    requires dev.kiln.resvg;
     requires io.github.humbleui.skija.shared;
     requires io.github.humbleui.types;
     requires static org.jetbrains.annotations;

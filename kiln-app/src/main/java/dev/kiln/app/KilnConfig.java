@@ -9,6 +9,7 @@ import dev.kiln.platform.DatabaseConfig;
 import dev.kiln.platform.credits.Credits;
 import dev.kiln.platform.events.EventRetentionConfig;
 import dev.kiln.render.RenderLimits;
+import dev.kiln.render.SvgEngine;
 import dev.kiln.renderpool.PoolConfig;
 import dev.kiln.worker.VideoSettings;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
  * @param video how videos run: deadline, memory budget, work directory, encoder threads
  * @param ffmpeg an ffmpeg to use instead of the bundled one ({@code KILN_FFMPEG}); its ffprobe is its sibling
  * @param eventRetention how long finished generations keep their live-status events, and how often they are pruned
+ * @param svgEngine the library that draws SVG documents ({@code KILN_SVG_ENGINE}; resvg unless it cannot start)
  */
 record KilnConfig(
         HttpConfig http,
@@ -53,7 +55,8 @@ record KilnConfig(
         EventStreamConfig streams,
         VideoSettings video,
         java.util.Optional<Path> ffmpeg,
-        EventRetentionConfig eventRetention) {
+        EventRetentionConfig eventRetention,
+        SvgEngine svgEngine) {
 
     KilnConfig {
         if (newUserCredits < 0 || newUserCredits > Credits.MAX_GRANT) {
@@ -254,7 +257,8 @@ record KilnConfig(
                     new EventRetentionConfig(
                             s.duration(Setting.KILN_EVENT_RETENTION),
                             s.duration(Setting.KILN_EVENT_RETENTION_INTERVAL),
-                            EventRetentionConfig.DEFAULT_BATCH_SIZE));
+                            EventRetentionConfig.DEFAULT_BATCH_SIZE),
+                    SvgEngine.of(s.string(Setting.KILN_SVG_ENGINE)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -63,6 +63,12 @@ enum Setting {
             null,
             "half the max heap",
             "memory the concurrent renders may use; sizes the default worker count"),
+    KILN_SVG_ENGINE(
+            Type.TEXT,
+            "resvg",
+            null,
+            "`resvg`: native resvg in confined child processes; `jsvg`: JSVG in the JVM (also the fallback when the"
+                    + " native host cannot start here); see docs/render-engines.md"),
     KILN_ROLE(
             Type.TEXT,
             Role.ALL.wireName(),

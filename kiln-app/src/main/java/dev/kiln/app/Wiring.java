@@ -98,7 +98,7 @@ final class Wiring implements AutoCloseable {
             this.apiKeys = new ApiKeys(database.dataSource(), java.time.Clock.systemUTC(), config.newUserCredits());
             this.metrics = new Metrics();
             this.pauses = new PauseDetector(metrics.registry()).start();
-            Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits());
+            Renderer engine = renderer != null ? renderer : RenderEngine.create(config.limits(), config.svgEngine());
             this.pool = RenderPool.start(config.pool(), Ticker.SYSTEM, new PoolListener() {
                 @Override
                 public void started(long queuedNanos) {

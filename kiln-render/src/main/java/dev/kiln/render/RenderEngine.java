@@ -12,6 +12,7 @@ import dev.kiln.render.lottie.LottieParser;
 import dev.kiln.render.scene.SceneParser;
 import dev.kiln.render.svg.SvgParser;
 import dev.kiln.render.svg.SvgSandbox;
+import dev.kiln.render.svg.resvg.ResvgSandbox;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.Objects;
@@ -22,20 +23,49 @@ public final class RenderEngine implements Renderer {
     private final Map<String, DocumentParser> parsers;
     private final String typeRequired;
 
-    private RenderEngine(RenderLimits limits) {
+    private final SvgEngine svgEngine;
+
+    private RenderEngine(RenderLimits limits, SvgEngine svgEngine) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.svgEngine = svgEngine;
         // Ordered, so the "one of" message lists the types the same way in every run.
         this.parsers = new java.util.LinkedHashMap<>();
         parsers.put("scene", new SceneParser());
-        parsers.put("svg", new SvgParser());
+        parsers.put(
+                "svg", new SvgParser(svgEngine == SvgEngine.RESVG ? ResvgSandbox::rasterizer : SvgSandbox::rasterizer));
         parsers.put("lottie", new LottieParser());
         this.typeRequired = "required: one of " + parsers.keySet();
     }
 
-    /** Creates an engine enforcing {@code limits}. */
+    /** Creates an engine enforcing {@code limits}, drawing SVG with native resvg where it can start. */
     public static RenderEngine create(RenderLimits limits) {
-        SvgSandbox.warmUp(); // loads the sandboxed JSVG off the request path
-        return new RenderEngine(limits);
+        return create(limits, SvgEngine.RESVG);
+    }
+
+    /**
+     * Creates an engine enforcing {@code limits} whose SVG documents {@code svg} draws. When native resvg cannot
+     * start on this machine (the host's confinement needs Landlock and seccomp), JSVG draws them instead and a
+     * warning says why; {@link #svgEngine()} tells which one it is.
+     */
+    public static RenderEngine create(RenderLimits limits, SvgEngine svg) {
+        SvgEngine chosen = svg;
+        if (svg == SvgEngine.RESVG && !ResvgSandbox.available()) {
+            System.getLogger(RenderEngine.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "native resvg cannot start here; SVG falls back to JSVG",
+                            new IllegalStateException(ResvgSandbox.failure()));
+            chosen = SvgEngine.JSVG;
+        }
+        if (chosen == SvgEngine.JSVG) {
+            SvgSandbox.warmUp(); // loads the sandboxed JSVG off the request path
+        }
+        return new RenderEngine(limits, chosen);
+    }
+
+    /** The library that draws this engine's SVG documents. */
+    public SvgEngine svgEngine() {
+        return svgEngine;
     }
 
     /** The caps this engine enforces. */

@@ -6,6 +6,7 @@ import dev.kiln.render.RenderLimits;
 import dev.kiln.render.internal.DocumentParser;
 import dev.kiln.render.internal.FieldReader;
 import dev.kiln.render.internal.PreparedDocument;
+import dev.kiln.render.internal.SvgRasterizer;
 import dev.kiln.render.internal.Violations;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -16,6 +17,13 @@ import java.util.regex.Pattern;
  * DTDs and external references, then the intrinsic size from width/height (px or unitless) or the viewBox.
  */
 public final class SvgParser implements DocumentParser {
+    private final java.util.function.Supplier<SvgRasterizer> rasterizer;
+
+    /** A parser whose documents are drawn by {@code rasterizer}'s library. */
+    public SvgParser(java.util.function.Supplier<SvgRasterizer> rasterizer) {
+        this.rasterizer = rasterizer;
+    }
+
     private static final Pattern PX_LENGTH =
             Pattern.compile("\\s*([+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)\\s*(px)?\\s*");
     private static final Pattern VIEWBOX_SEPARATOR = Pattern.compile("[\\s,]+");
@@ -42,7 +50,8 @@ public final class SvgParser implements DocumentParser {
                     "intrinsic size " + width + "x" + height + " exceeds the " + limits.maxDimension()
                             + " px cap (maxDimension)");
         }
-        return SvgSandbox.rasterizer()
+        return rasterizer
+                .get()
                 .load(svg.getBytes(StandardCharsets.UTF_8), width, height)
                 .orElseThrow(() -> InvalidDocumentException.of(svgPointer, "the SVG could not be parsed"));
     }

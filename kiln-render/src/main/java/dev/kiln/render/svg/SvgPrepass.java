@@ -162,7 +162,8 @@ final class SvgPrepass {
 
     private static void checkAttribute(String element, String attr, String value, String pointer, RenderLimits limits) {
         String where = "<" + element + " " + attr + ">";
-        if (attr.equals("href") || attr.equals("src")) {
+        // An <a>'s href is a hyperlink: no renderer follows it, so any target is harmless in an image.
+        if ((attr.equals("href") || attr.equals("src")) && !element.equals("a")) {
             checkReference(where, value.strip(), pointer);
             // JSVG decodes embedded images itself, with no pixel cap: check the header here (docs/hangs.md).
             String capped = EmbeddedImages.capViolation(value.strip(), limits);

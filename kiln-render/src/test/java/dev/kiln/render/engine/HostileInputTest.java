@@ -90,6 +90,17 @@ class HostileInputTest {
         assertThat(ENGINE.prepare(Requests.svg(svg)).output().width()).isEqualTo(10);
     }
 
+    /** A hyperlink is never followed by a renderer: resvg's suite has one (structure/svg/mixed-namespaces). */
+    @Test
+    void aHyperlinksTargetIsNotAReference() {
+        String svg = "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' width='10'"
+                + " height='10'><a href='https://example.com/' xlink:href='file:///etc/passwd'><rect width='5' height='5'/>"
+                + "</a></svg>";
+
+        var out = ENGINE.render(ENGINE.prepare(Requests.svg(svg)), dev.kiln.render.CancellationSignal.NONE);
+        assertThat(out.width()).isEqualTo(10);
+    }
+
     @Test
     void oversizedSvgIsRejectedBeforeParsing() {
         RenderEngine small = RenderEngine.create(new RenderLimits(

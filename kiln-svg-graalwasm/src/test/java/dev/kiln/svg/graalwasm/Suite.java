@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
-/** kiln-svg's committed suite sample and its pass rule (resvg-suite/README.md there), read in place. */
+/** kiln-render's committed suite sample and its pass rule (resvg-suite/README.md there), read in place. */
 final class Suite {
     static final int CHANNEL_TOLERANCE = 4;
     static final double MAX_OFF_FRACTION = 0.005;
@@ -18,7 +18,7 @@ final class Suite {
     private Suite() {}
 
     static Path root() {
-        return Path.of("../kiln-svg/src/test/resources/resvg-suite")
+        return Path.of("../kiln-render/src/test/resources/resvg-suite")
                 .toAbsolutePath()
                 .normalize();
     }
