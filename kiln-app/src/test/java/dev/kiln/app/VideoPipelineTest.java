@@ -284,10 +284,12 @@ class VideoPipelineTest {
         assertThat(call("GET", "/healthz", null, Map.of()).statusCode()).isEqualTo(200);
     }
 
+    /** Live child processes other than the SVG engine's long-lived resvg hosts: the encoders. */
     static java.util.List<ProcessHandle> liveChildren() {
         return ProcessHandle.current()
                 .descendants()
                 .filter(ProcessHandle::isAlive)
+                .filter(p -> !p.info().command().orElse("").endsWith("/kiln-resvg-host"))
                 .toList();
     }
 
