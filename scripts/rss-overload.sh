@@ -2,9 +2,10 @@
 # Peak RSS and goodput under overload, Kiln beside the Node pooled peer in one sitting (BENCHMARKS.md, "Memory").
 # usage: scripts/rss-overload.sh LABEL kiln|peer [RATE] [SECONDS]
 #   kiln: starts ./kiln up on RSS_PORT (default 18110) with the caller's KILN_* / KILN_JAVA_OPTS;
-#   peer: starts the Node pooled peer (PEERS_DIR/node-render, PEER_MODE=pool) on RSS_PORT.
+#   peer: starts the Node pooled peer (PEERS_DIR/node-render, PEER_MODE=pool, or the caller's PEER_MODE) on RSS_PORT.
 #   Warm-up 10 s at RATE/3, then RATE req/s for SECONDS (default 150/s for 60 s) with the peers' open-loop
-#   loadgen (PEERS_DIR/loadgen, npm ci'd); RSS of the server process sampled every 0.5 s from warm-up to the end.
+#   loadgen (PEERS_DIR/loadgen, npm ci'd); RSS of the server process and its children (Kiln's resvg hosts) summed,
+#   sampled every 0.5 s from warm-up to the end.
 # Prints one line: label, peak RSS (MiB), goodput (200/s), counts per status, p99 of 200s and 429s.
 # PIN=split runs the server on core 0 and the load generator on core 1 (taskset); unset, both use every core.
 # Wrap in flock /work/bench.lock so that two benchmarks never overlap.
@@ -21,9 +22,12 @@ SERVER_CPUS=() LOADGEN_CPUS=()
 if [ "${PIN:-}" = split ]; then SERVER_CPUS=(taskset -c 0) LOADGEN_CPUS=(taskset -c 1); fi
 if [ "$WHAT" = kiln ]; then
   export KILN_HOME="$OUT/home" KILN_PORT="$PORT" KILN_DB_NAME="${KILN_DB_NAME:-kiln_rss}"
+  # One API key sends all the load: Kiln's per-user rate limit (default 1200/min, 20/s) would cap goodput long
+  # before the render pool does, and the peer has none. This benchmark measures the pool, so the limit is off.
+  export KILN_RATE_LIMIT="${KILN_RATE_LIMIT:-0}"
   "${SERVER_CPUS[@]}" "$ROOT/kiln" up > "$OUT/server.log" 2>&1 &
 else
-  (cd "$PEERS_DIR/node-render" && PEER_MODE=pool PEER_QUEUE=${PEER_QUEUE:-8} PORT=$PORT exec "${SERVER_CPUS[@]}" node server.mjs) \
+  (cd "$PEERS_DIR/node-render" && PEER_MODE=${PEER_MODE:-pool} PEER_QUEUE=${PEER_QUEUE:-8} PORT=$PORT exec "${SERVER_CPUS[@]}" node server.mjs) \
     > "$OUT/server.log" 2>&1 &
 fi
 LAUNCHER=$!
@@ -40,7 +44,10 @@ else
   PID=$(pgrep -P "$LAUNCHER" node | head -n 1 || echo "$LAUNCHER")
 fi
 : > "$OUT/rss.txt"
-( while kill -0 "$PID" 2>/dev/null; do ps -o rss= -p "$PID" >> "$OUT/rss.txt" || true; sleep 0.5; done ) &
+( while kill -0 "$PID" 2>/dev/null; do
+    { ps -o rss= -p "$PID"; ps -o rss= --ppid "$PID"; } | awk '{ s += $1 } END { print s }' >> "$OUT/rss.txt" || true
+    sleep 0.5
+  done ) &
 SAMPLER=$!
 WARM=$(awk "BEGIN { printf \"%g\", $RATE / 3 }")
 "${LOADGEN_CPUS[@]}" node "$PEERS_DIR/loadgen/loadgen.mjs" --url "http://127.0.0.1:$PORT/v1/renders" --body "$BODY" "${AUTH[@]}" \
