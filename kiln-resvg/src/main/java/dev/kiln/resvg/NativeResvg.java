@@ -50,6 +50,7 @@ public final class NativeResvg implements AutoCloseable {
     private static final int REQUEST = 0x3151524B; // "KRQ1"
     private static final int RESPONSE = 0x3153524B; // "KRS1"
     private static final int SIGABRT_EXIT = 128 + 6;
+    private static final int SIGKILL_EXIT = 128 + 9;
     private static final long WATCH_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /**
@@ -336,6 +337,14 @@ public final class NativeResvg implements AutoCloseable {
                     ResvgFailure.Kind.OUT_OF_MEMORY,
                     "the render needed more than the " + (settings.maxAddressSpaceBytes() >> 20)
                             + " MiB an SVG render may use",
+                    cause);
+        }
+        if (!child.process.isAlive() && child.process.exitValue() == SIGKILL_EXIT) {
+            // Not ours (we would have marked it killed): the kernel's OOM killer, which takes a child first.
+            return new ResvgFailure(
+                    ResvgFailure.Kind.OUT_OF_MEMORY,
+                    "the render's process was killed (SIGKILL), most likely by the kernel because the machine or container"
+                            + " ran out of memory",
                     cause);
         }
         child.process.destroyForcibly();

@@ -156,6 +156,10 @@ class NativeResvgTest {
         try (NativeResvg own = NativeResvg.start(settings(512L << 20, 1))) {
             List<Long> pids = own.childPids();
             assertThat(pids).hasSize(1);
+            assertThat(Files.readString(Path.of("/proc/" + pids.get(0) + "/oom_score_adj"))
+                            .strip())
+                    .as("the kernel's OOM killer takes a render child before the JVM")
+                    .isEqualTo("1000");
             ProcessHandle child = ProcessHandle.of(pids.get(0)).orElseThrow();
             child.destroyForcibly();
             child.onExit().get(10, TimeUnit.SECONDS);
