@@ -21,8 +21,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -279,12 +277,12 @@ public final class VideoEncoder {
                         video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped);
                 ahead.topUp();
                 while (ahead.hasPending()) {
-                    List<byte[]> batch = await(ahead.next(), stopped);
+                    List<int[]> batch = await(ahead.next(), stopped);
                     // The next batches render on the pool while this one goes down the pipe.
                     ahead.topUp();
                     try {
-                        for (byte[] f : batch) {
-                            enc.write(f);
+                        for (int[] f : batch) {
+                            enc.write(f, video.spec().width() * video.spec().height());
                         }
                     } catch (IOException e) {
                         ahead.cancel();
@@ -340,7 +338,7 @@ public final class VideoEncoder {
         private final AtomicReference<Stop> stopped;
         private final int step;
         private final int depth;
-        private final java.util.ArrayDeque<Ticket<List<byte[]>>> pending = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Ticket<List<int[]>>> pending = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
         private int submitted;
         private int taken;
@@ -385,7 +383,7 @@ public final class VideoEncoder {
         }
 
         /** The oldest batch's ticket; its frames come next. */
-        Ticket<List<byte[]>> next() {
+        Ticket<List<int[]>> next() {
             taken += sizes.removeFirst();
             return pending.removeFirst();
         }
@@ -435,7 +433,7 @@ public final class VideoEncoder {
     }
 
     /** Admits frames {@code [from, to)} as one render-pool task, retrying briefly while the pool's queue is full. */
-    private Ticket<List<byte[]>> submit(
+    private Ticket<List<int[]>> submit(
             PreparedRender prepared,
             Frames.Sequence frames,
             double[] times,
@@ -445,9 +443,9 @@ public final class VideoEncoder {
             long deadline,
             AtomicReference<Stop> stopped)
             throws InterruptedException {
-        RenderTask<List<byte[]>> task = ctx -> {
+        RenderTask<List<int[]>> task = ctx -> {
             CancellationSignal c = () -> ctx.isCancelled() || stop.isCancelled();
-            List<byte[]> out = new ArrayList<>(to - from);
+            List<int[]> out = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
                 out.add(raw(frames.draw(times[i], c)));
             }
@@ -460,11 +458,11 @@ public final class VideoEncoder {
             if (stop.isCancelled()) {
                 throw new RenderCancelledException();
             }
-            Admission<List<byte[]>> a = pool.submit(task, cost, deadline);
-            if (a instanceof Admission.Accepted<List<byte[]>> ok) {
+            Admission<List<int[]>> a = pool.submit(task, cost, deadline);
+            if (a instanceof Admission.Accepted<List<int[]>> ok) {
                 return ok.ticket();
             }
-            Admission.Rejected<List<byte[]>> r = (Admission.Rejected<List<byte[]>>) a;
+            Admission.Rejected<List<int[]>> r = (Admission.Rejected<List<int[]>>) a;
             switch (r.reason()) {
                 case QUEUE_FULL -> {
                     // Synchronous renders filled the queue: wait a little and try again, within the deadline.
@@ -484,18 +482,18 @@ public final class VideoEncoder {
         }
     }
 
-    private List<byte[]> await(Ticket<List<byte[]>> ticket, AtomicReference<Stop> stopped) throws InterruptedException {
-        Outcome<List<byte[]>> outcome = ticket.await();
+    private List<int[]> await(Ticket<List<int[]>> ticket, AtomicReference<Stop> stopped) throws InterruptedException {
+        Outcome<List<int[]>> outcome = ticket.await();
         return switch (outcome) {
-            case Outcome.Completed<List<byte[]>> c -> c.value();
-            case Outcome.TimedOut<List<byte[]>> t ->
+            case Outcome.Completed<List<int[]>> c -> c.value();
+            case Outcome.TimedOut<List<int[]>> t ->
                 throw new VideoDeadlineException(
                         "the video ran past its deadline while rendering; its encoder was killed");
-            case Outcome.Cancelled<List<byte[]>> x -> {
+            case Outcome.Cancelled<List<int[]>> x -> {
                 throwIfStopped(stopped);
                 throw new RenderCancelledException();
             }
-            case Outcome.Failed<List<byte[]>> f -> {
+            case Outcome.Failed<List<int[]>> f -> {
                 if (f.error() instanceof RenderCancelledException) {
                     throwIfStopped(stopped);
                 }
@@ -623,10 +621,13 @@ public final class VideoEncoder {
     }
 
     /**
-     * The frame as raw BGR0 bytes (one little-endian int per pixel, alpha ignored): a premultiplied frame dropped of
-     * its alpha is the frame over black, which is what an opaque video shows for transparent areas.
+     * The frame's pixels as packed {@code 0x??RRGGBB} ints, row by row: written little-endian they are raw BGR0 (the
+     * byte ffmpeg reads as padding is the alpha, which it ignores). A premultiplied frame dropped of its alpha is the
+     * frame over black, which is what an opaque video shows for transparent areas. A packed frame's own pixel array
+     * is handed over as it is (the frame is the caller's, see {@link Frames.Sequence#draw}), with no copy; at least
+     * {@code width × height} long.
      */
-    static byte[] raw(BufferedImage image) {
+    static int[] raw(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         BufferedImage img = image;
@@ -640,10 +641,7 @@ public final class VideoEncoder {
             }
             img = rgb;
         }
-        int[] data = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-        byte[] out = new byte[w * h * 4];
-        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(data, 0, w * h);
-        return out;
+        return ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     }
 
     private static boolean packed(BufferedImage img) {
