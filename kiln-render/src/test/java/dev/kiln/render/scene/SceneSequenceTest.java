@@ -240,4 +240,57 @@ class SceneSequenceTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * An overlay's stretches (what its blend visits instead of its whole box) hold every non-zero pixel exactly once,
+     * in row order, and only pixels of their own row: so the blend writes the same pixels as visiting the whole box.
+     */
+    @Test
+    void anOverlaysStretchesHoldEveryNonZeroPixelOnce() {
+        java.util.Random random = new java.util.Random(8);
+        for (int round = 0; round < 50; round++) {
+            int w = 1 + random.nextInt(200);
+            int h = 1 + random.nextInt(20);
+            int[] px = new int[w * h];
+            double density = random.nextDouble() * random.nextDouble();
+            for (int i = 0; i < px.length; i++) {
+                if (random.nextDouble() < density) {
+                    px[i] = random.nextInt() | 1;
+                }
+            }
+            if (round == 0) {
+                java.util.Arrays.fill(px, 0);
+            }
+            int[] runs = SceneSequence.runs(px, w, h);
+            assertThat(runs.length % 3).isZero();
+            int[] seen = new int[px.length];
+            int lastRow = -1;
+            int lastEnd = 0;
+            for (int r = 0; r < runs.length; r += 3) {
+                int y = runs[r];
+                int from = runs[r + 1];
+                int end = runs[r + 2];
+                assertThat(y).isBetween(0, h - 1);
+                assertThat(from)
+                        .isGreaterThanOrEqualTo(y == lastRow ? lastEnd : 0)
+                        .isLessThan(end);
+                assertThat(end).isLessThanOrEqualTo(w);
+                assertThat(y).isGreaterThanOrEqualTo(lastRow);
+                // A stretch starts and ends on a non-zero pixel.
+                assertThat(px[y * w + from]).isNotZero();
+                assertThat(px[y * w + end - 1]).isNotZero();
+                for (int x = from; x < end; x++) {
+                    seen[y * w + x]++;
+                }
+                lastRow = y;
+                lastEnd = end;
+            }
+            for (int i = 0; i < px.length; i++) {
+                assertThat(seen[i])
+                        .as("pixel %d", i)
+                        .isEqualTo(px[i] != 0 ? 1 : seen[i])
+                        .isLessThanOrEqualTo(1);
+            }
+        }
+    }
 }
