@@ -44,6 +44,7 @@ public class VideoBench {
     public static void main(String[] args) throws Exception {
         int frames = Integer.parseInt(System.getProperty("frames", "90"));
         boolean rss = !Boolean.getBoolean("skipRss");
+        int warmups = Integer.parseInt(System.getProperty("warmups", "1"));
         Path examples = Path.of(System.getProperty("examples", "examples"));
         RenderEngine engine = RenderEngine.create(RenderLimits.defaults());
         Ffmpeg ffmpeg = Ffmpeg.locate(Ffmpeg.defaultCacheDir());
@@ -54,6 +55,7 @@ public class VideoBench {
                 PoolListener.NOOP)) {
             VideoEncoder encoder = new VideoEncoder(ffmpeg, pool, engine, Ticker.SYSTEM, VideoEncoder.DEFAULT_ENCODER_THREADS);
             ObjectNode doc = animatedCard(examples);
+            System.out.println("(" + warmups + " untimed warm-up encode" + (warmups == 1 ? "" : "s") + " of each video)");
             System.out.println("| size | format | frames | end to end (fps) | ffmpeg from a raw file (fps) | ratio |");
             System.out.println("|---|---|---|---|---|---|");
             for (String w : System.getProperty("widths", "1200,1920").split(",")) {
@@ -62,7 +64,9 @@ public class VideoBench {
                     PreparedVideo v = VideoRequests.prepare(engine, request(doc, format, width, frames),
                             VideoLimits.defaults(), CancellationSignal.NONE);
                     Path work = Files.createTempDirectory("kiln-video-bench");
-                    encoder.encode(v, work.resolve("warm"), CancellationSignal.NONE, far(), (s, p) -> true); // warm-up
+                    for (int i = 0; i < warmups; i++) { // the same encode, untimed: the JIT's and the heap's warm-up
+                        encoder.encode(v, work.resolve("warm" + i), CancellationSignal.NONE, far(), (s, p) -> true);
+                    }
                     long t0 = System.nanoTime();
                     EncodedVideo out = encoder.encode(v, work.resolve("run"), CancellationSignal.NONE, far(), (s, p) -> true);
                     double e2e = v.spec().frames() / ((System.nanoTime() - t0) / 1e9);
