@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -273,23 +274,28 @@ public final class VideoEncoder {
                     });
             CancellationSignal stop = () -> stopped.get() != null || cancel.isCancelled();
             try {
+                // Frames' pixel arrays that went down the pipe, drawn into again by the next batches: at most a batch
+                // of them waits here, in place of the arrays those frames would otherwise allocate.
+                int batch = MemoryEstimate.batchFrames(video.spec().frameBytes());
+                ArrayBlockingQueue<int[]> spent = new ArrayBlockingQueue<>(batch);
                 Lookahead ahead = new Lookahead(
-                        video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped);
+                        video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped, spent);
                 ahead.topUp();
                 while (ahead.hasPending()) {
-                    List<int[]> batch = await(ahead.next(), stopped);
+                    List<int[]> frameBatch = await(ahead.next(), stopped);
                     // The next batches render on the pool while this one goes down the pipe.
                     ahead.topUp();
                     try {
-                        for (int[] f : batch) {
+                        for (int[] f : frameBatch) {
                             enc.write(f, video.spec().width() * video.spec().height());
+                            spent.offer(f);
                         }
                     } catch (IOException e) {
                         ahead.cancel();
                         throw encoderGone(enc, stopped, e);
                     }
                     int next = ahead.taken();
-                    batch = null;
+                    frameBatch = null;
                     if (!progress.report(
                             "rendering",
                             fromPercent + (int) ((long) (toPercent - fromPercent) * next / times.length))) {
@@ -336,6 +342,7 @@ public final class VideoEncoder {
         private final CancellationSignal stop;
         private final long deadline;
         private final AtomicReference<Stop> stopped;
+        private final ArrayBlockingQueue<int[]> spent;
         private final int step;
         private final int depth;
         private final java.util.ArrayDeque<Ticket<List<int[]>>> pending = new java.util.ArrayDeque<>();
@@ -350,7 +357,9 @@ public final class VideoEncoder {
                 long frameBytes,
                 CancellationSignal stop,
                 long deadline,
-                AtomicReference<Stop> stopped) {
+                AtomicReference<Stop> stopped,
+                ArrayBlockingQueue<int[]> spent) {
+            this.spent = spent;
             this.prepared = prepared;
             this.frames = frames;
             this.times = times;
@@ -367,7 +376,7 @@ public final class VideoEncoder {
         void topUp() throws InterruptedException {
             while (submitted < times.length && pending.size() < depth && (pending.isEmpty() || spare())) {
                 int to = Math.min(submitted + step, times.length);
-                pending.add(submit(prepared, frames, times, submitted, to, stop, deadline, stopped));
+                pending.add(submit(prepared, frames, times, submitted, to, stop, deadline, stopped, spent));
                 sizes.add(to - submitted);
                 submitted = to;
             }
@@ -441,13 +450,14 @@ public final class VideoEncoder {
             int to,
             CancellationSignal stop,
             long deadline,
-            AtomicReference<Stop> stopped)
+            AtomicReference<Stop> stopped,
+            ArrayBlockingQueue<int[]> spent)
             throws InterruptedException {
         RenderTask<List<int[]>> task = ctx -> {
             CancellationSignal c = () -> ctx.isCancelled() || stop.isCancelled();
             List<int[]> out = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                out.add(raw(frames.draw(times[i], c)));
+                out.add(raw(frames.draw(times[i], c, spent.poll())));
             }
             return out;
         };

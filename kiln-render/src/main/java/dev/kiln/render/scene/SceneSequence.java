@@ -97,21 +97,34 @@ final class SceneSequence implements FrameSequence {
 
     @Override
     public BufferedImage draw(double timeMs, CancellationSignal cancel) {
+        return draw(timeMs, cancel, null);
+    }
+
+    @Override
+    public BufferedImage draw(double timeMs, CancellationSignal cancel, int[] reuse) {
         Plan p = plan(cancel);
-        BufferedImage image;
+        int n = width * height;
         int[] dst;
+        boolean recycled = reuse != null && reuse.length == n;
         if (p.base() != null) {
             // A copy of the base, not a zeroed frame written over: one pass over the pixels instead of two.
-            dst = p.base().clone();
-            image = new BufferedImage(
-                    ARGB_PRE,
-                    Raster.createPackedRaster(new DataBufferInt(dst, dst.length), width, height, width, MASKS, null),
-                    /* isRasterPremultiplied= */ true,
-                    null);
+            if (recycled) {
+                System.arraycopy(p.base(), 0, reuse, 0, n);
+                dst = reuse;
+            } else {
+                dst = p.base().clone();
+            }
+        } else if (recycled) {
+            java.util.Arrays.fill(reuse, 0);
+            dst = reuse;
         } else {
-            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB_PRE);
-            dst = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+            dst = new int[n];
         }
+        BufferedImage image = new BufferedImage(
+                ARGB_PRE,
+                Raster.createPackedRaster(new DataBufferInt(dst, dst.length), width, height, width, MASKS, null),
+                /* isRasterPremultiplied= */ true,
+                null);
         Rectangle surface = new Rectangle(0, 0, width, height);
         Graphics2D g = null;
         try {

@@ -41,6 +41,11 @@ class SceneSequenceTest {
         return doc.toString();
     }
 
+    /** The image's own pixel array (not a copy). */
+    static int[] data(BufferedImage image) {
+        return ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    }
+
     /** Largest difference of any 8-bit channel between two premultiplied ARGB frames. */
     static int maxDiff(BufferedImage a, BufferedImage b) {
         int[] x = pixels(a);
@@ -291,6 +296,27 @@ class SceneSequenceTest {
                         .isEqualTo(px[i] != 0 ? 1 : seen[i])
                         .isLessThanOrEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * A frame drawn into a recycled pixel array (a video's frames once they went down the pipe) is the same frame,
+     * pixel for pixel, in that very array, with the cache and without it; an array of the wrong size is not used.
+     */
+    @Test
+    void aFrameDrawnIntoARecycledArrayIsTheSameFrame() {
+        PreparedDocument doc = parse(animatedCard());
+        for (long bytes : new long[] {PLENTY, 0}) {
+            FrameSequence seq = doc.sequence(300, 158, bytes);
+            int[] spent = data(seq.draw(1_000, CancellationSignal.NONE));
+            int[] fresh = pixels(seq.draw(7_500, CancellationSignal.NONE));
+            BufferedImage again = seq.draw(7_500, CancellationSignal.NONE, spent);
+            assertThat(data(again)).as("cache bytes %d", bytes).isSameAs(spent).isEqualTo(fresh);
+            assertThat(again.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB_PRE);
+            int[] wrong = new int[300 * 158 - 1];
+            assertThat(data(seq.draw(7_500, CancellationSignal.NONE, wrong)))
+                    .isNotSameAs(wrong)
+                    .isEqualTo(fresh);
         }
     }
 }
