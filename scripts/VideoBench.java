@@ -65,7 +65,7 @@ public class VideoBench {
                     PreparedVideo v = VideoRequests.prepare(engine, request(doc, format, width, frames),
                             VideoLimits.defaults(), CancellationSignal.NONE);
                     Path work = Files.createTempDirectory("kiln-video-bench");
-                    for (int i = 0; i < warmups; i++) { // the same encode, untimed: the JIT's and the heap's warm-up
+                    for (int i = 0; i < warmups; i++) { // the same encode, untimed: the warm-up of the JIT and the collector
                         encoder.encode(v, work.resolve("warm" + i), CancellationSignal.NONE, far(), (s, p) -> true);
                     }
                     // ROUNDS > 1: the timed encode and the baseline alternate, each round a ratio of its own, so that
