@@ -77,10 +77,20 @@ public final class Frames {
          * @throws RenderCancelledException when {@code cancel} stopped the draw
          */
         public BufferedImage draw(double timeMs, CancellationSignal cancel) {
+            return draw(timeMs, cancel, null);
+        }
+
+        /**
+         * {@link #draw(double, CancellationSignal)}, drawn into {@code reuse} when it fits (same pixels): the pixel
+         * array of an earlier frame of this sequence that the caller is done with, or null. A video recycles its
+         * frames' arrays once they went down the encoder's pipe, instead of allocating a frame-sized array a frame.
+         * Nothing else may hold {@code reuse}: it is overwritten.
+         */
+        public BufferedImage draw(double timeMs, CancellationSignal cancel, int[] reuse) {
             Objects.requireNonNull(cancel, "cancel");
             cancel.throwIfCancelled();
             try (RenderGuard.Section ignored = RenderGuard.enter(cancel)) {
-                return frames.draw(timeMs, cancel);
+                return frames.draw(timeMs, cancel, reuse);
             } catch (RenderAbortedError e) {
                 throw new RenderCancelledException();
             }

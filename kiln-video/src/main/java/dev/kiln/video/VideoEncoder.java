@@ -21,8 +21,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -275,23 +274,28 @@ public final class VideoEncoder {
                     });
             CancellationSignal stop = () -> stopped.get() != null || cancel.isCancelled();
             try {
+                // Frames' pixel arrays that went down the pipe, drawn into again by the next batches: at most a batch
+                // of them waits here, in place of the arrays those frames would otherwise allocate.
+                int batch = MemoryEstimate.batchFrames(video.spec().frameBytes());
+                ArrayBlockingQueue<int[]> spent = new ArrayBlockingQueue<>(batch);
                 Lookahead ahead = new Lookahead(
-                        video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped);
+                        video.frames(), frames, times, video.spec().frameBytes(), stop, deadline, stopped, spent);
                 ahead.topUp();
                 while (ahead.hasPending()) {
-                    List<byte[]> batch = await(ahead.next(), stopped);
+                    List<int[]> frameBatch = await(ahead.next(), stopped);
                     // The next batches render on the pool while this one goes down the pipe.
                     ahead.topUp();
                     try {
-                        for (byte[] f : batch) {
-                            enc.write(f);
+                        for (int[] f : frameBatch) {
+                            enc.write(f, video.spec().width() * video.spec().height());
+                            spent.offer(f);
                         }
                     } catch (IOException e) {
                         ahead.cancel();
                         throw encoderGone(enc, stopped, e);
                     }
                     int next = ahead.taken();
-                    batch = null;
+                    frameBatch = null;
                     if (!progress.report(
                             "rendering",
                             fromPercent + (int) ((long) (toPercent - fromPercent) * next / times.length))) {
@@ -338,9 +342,10 @@ public final class VideoEncoder {
         private final CancellationSignal stop;
         private final long deadline;
         private final AtomicReference<Stop> stopped;
+        private final ArrayBlockingQueue<int[]> spent;
         private final int step;
         private final int depth;
-        private final java.util.ArrayDeque<Ticket<List<byte[]>>> pending = new java.util.ArrayDeque<>();
+        private final java.util.ArrayDeque<Ticket<List<int[]>>> pending = new java.util.ArrayDeque<>();
         private final java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
         private int submitted;
         private int taken;
@@ -352,7 +357,9 @@ public final class VideoEncoder {
                 long frameBytes,
                 CancellationSignal stop,
                 long deadline,
-                AtomicReference<Stop> stopped) {
+                AtomicReference<Stop> stopped,
+                ArrayBlockingQueue<int[]> spent) {
+            this.spent = spent;
             this.prepared = prepared;
             this.frames = frames;
             this.times = times;
@@ -369,7 +376,7 @@ public final class VideoEncoder {
         void topUp() throws InterruptedException {
             while (submitted < times.length && pending.size() < depth && (pending.isEmpty() || spare())) {
                 int to = Math.min(submitted + step, times.length);
-                pending.add(submit(prepared, frames, times, submitted, to, stop, deadline, stopped));
+                pending.add(submit(prepared, frames, times, submitted, to, stop, deadline, stopped, spent));
                 sizes.add(to - submitted);
                 submitted = to;
             }
@@ -385,7 +392,7 @@ public final class VideoEncoder {
         }
 
         /** The oldest batch's ticket; its frames come next. */
-        Ticket<List<byte[]>> next() {
+        Ticket<List<int[]>> next() {
             taken += sizes.removeFirst();
             return pending.removeFirst();
         }
@@ -435,7 +442,7 @@ public final class VideoEncoder {
     }
 
     /** Admits frames {@code [from, to)} as one render-pool task, retrying briefly while the pool's queue is full. */
-    private Ticket<List<byte[]>> submit(
+    private Ticket<List<int[]>> submit(
             PreparedRender prepared,
             Frames.Sequence frames,
             double[] times,
@@ -443,13 +450,14 @@ public final class VideoEncoder {
             int to,
             CancellationSignal stop,
             long deadline,
-            AtomicReference<Stop> stopped)
+            AtomicReference<Stop> stopped,
+            ArrayBlockingQueue<int[]> spent)
             throws InterruptedException {
-        RenderTask<List<byte[]>> task = ctx -> {
+        RenderTask<List<int[]>> task = ctx -> {
             CancellationSignal c = () -> ctx.isCancelled() || stop.isCancelled();
-            List<byte[]> out = new ArrayList<>(to - from);
+            List<int[]> out = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                out.add(raw(frames.draw(times[i], c)));
+                out.add(raw(frames.draw(times[i], c, spent.poll())));
             }
             return out;
         };
@@ -460,11 +468,11 @@ public final class VideoEncoder {
             if (stop.isCancelled()) {
                 throw new RenderCancelledException();
             }
-            Admission<List<byte[]>> a = pool.submit(task, cost, deadline);
-            if (a instanceof Admission.Accepted<List<byte[]>> ok) {
+            Admission<List<int[]>> a = pool.submit(task, cost, deadline);
+            if (a instanceof Admission.Accepted<List<int[]>> ok) {
                 return ok.ticket();
             }
-            Admission.Rejected<List<byte[]>> r = (Admission.Rejected<List<byte[]>>) a;
+            Admission.Rejected<List<int[]>> r = (Admission.Rejected<List<int[]>>) a;
             switch (r.reason()) {
                 case QUEUE_FULL -> {
                     // Synchronous renders filled the queue: wait a little and try again, within the deadline.
@@ -484,18 +492,18 @@ public final class VideoEncoder {
         }
     }
 
-    private List<byte[]> await(Ticket<List<byte[]>> ticket, AtomicReference<Stop> stopped) throws InterruptedException {
-        Outcome<List<byte[]>> outcome = ticket.await();
+    private List<int[]> await(Ticket<List<int[]>> ticket, AtomicReference<Stop> stopped) throws InterruptedException {
+        Outcome<List<int[]>> outcome = ticket.await();
         return switch (outcome) {
-            case Outcome.Completed<List<byte[]>> c -> c.value();
-            case Outcome.TimedOut<List<byte[]>> t ->
+            case Outcome.Completed<List<int[]>> c -> c.value();
+            case Outcome.TimedOut<List<int[]>> t ->
                 throw new VideoDeadlineException(
                         "the video ran past its deadline while rendering; its encoder was killed");
-            case Outcome.Cancelled<List<byte[]>> x -> {
+            case Outcome.Cancelled<List<int[]>> x -> {
                 throwIfStopped(stopped);
                 throw new RenderCancelledException();
             }
-            case Outcome.Failed<List<byte[]>> f -> {
+            case Outcome.Failed<List<int[]>> f -> {
                 if (f.error() instanceof RenderCancelledException) {
                     throwIfStopped(stopped);
                 }
@@ -623,10 +631,13 @@ public final class VideoEncoder {
     }
 
     /**
-     * The frame as raw BGR0 bytes (one little-endian int per pixel, alpha ignored): a premultiplied frame dropped of
-     * its alpha is the frame over black, which is what an opaque video shows for transparent areas.
+     * The frame's pixels as packed {@code 0x??RRGGBB} ints, row by row: written little-endian they are raw BGR0 (the
+     * byte ffmpeg reads as padding is the alpha, which it ignores). A premultiplied frame dropped of its alpha is the
+     * frame over black, which is what an opaque video shows for transparent areas. A packed frame's own pixel array
+     * is handed over as it is (the frame is the caller's, see {@link Frames.Sequence#draw}), with no copy; at least
+     * {@code width × height} long.
      */
-    static byte[] raw(BufferedImage image) {
+    static int[] raw(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         BufferedImage img = image;
@@ -640,10 +651,7 @@ public final class VideoEncoder {
             }
             img = rgb;
         }
-        int[] data = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
-        byte[] out = new byte[w * h * 4];
-        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(data, 0, w * h);
-        return out;
+        return ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     }
 
     private static boolean packed(BufferedImage img) {

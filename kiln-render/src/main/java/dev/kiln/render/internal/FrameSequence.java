@@ -17,6 +17,14 @@ public interface FrameSequence {
      */
     BufferedImage draw(double timeMs, CancellationSignal cancel);
 
+    /**
+     * {@link #draw}, into {@code reuse} when it fits: the pixel array of an earlier frame of this sequence that the
+     * caller no longer uses (or null). The returned image may then be backed by it; this default ignores it.
+     */
+    default BufferedImage draw(double timeMs, CancellationSignal cancel, int[] reuse) {
+        return draw(timeMs, cancel);
+    }
+
     /** Bytes this sequence keeps between frames now (0 before the first frame or when it keeps nothing). */
     long cachedBytes();
 }

@@ -362,9 +362,11 @@ final class CachedShadow {
             end = Math.max(end, x + 1);
             int a = x;
             int b = x;
-            int solid = 0;
-            if (vi >= 0 && vi + 1 < mh && solidValue[vi] == solidValue[vi + 1]) {
-                solid = lut[solidValue[vi]];
+            int top = 0;
+            int bottom = 0;
+            if (vi >= 0 && vi + 1 < mh) {
+                top = solidValue[vi];
+                bottom = solidValue[vi + 1];
                 // Mask columns ui with ui and ui + 1 in both rows' flat runs: lo <= ui < hi.
                 int lo = Math.max(solidFrom[vi], solidFrom[vi + 1]);
                 int hi = Math.min(solidTo[vi], solidTo[vi + 1]) - 1;
@@ -393,7 +395,11 @@ final class CachedShadow {
                 if (x < a) {
                     row(target, rowStart, x, a, u + x * du, vx, du, dv);
                 }
-                fillOver(target, rowStart + a, rowStart + b, solid);
+                if (top == bottom) {
+                    fillOver(target, rowStart + a, rowStart + b, lut[top]);
+                } else {
+                    between(target, rowStart, a, b, v + a * dv, dv, top, bottom);
+                }
                 if (b < end) {
                     row(target, rowStart, b, end, u + b * du, v + b * dv, du, dv);
                 }
@@ -401,6 +407,26 @@ final class CachedShadow {
                 row(target, rowStart, x, end, u + x * du, vx, du, dv);
             }
             x = end;
+        }
+    }
+
+    /**
+     * Pixels {@code [from, to)} after {@code rowStart} whose bilinear sample lies within two mask rows' flat runs of
+     * different values, {@code top} in the upper row and {@code bottom} in the lower ({@code v} the first pixel's mask
+     * row position, all of them in the same two rows): the four mask pixels are {@code top, top, bottom, bottom}, so
+     * {@link #row}'s bilinear sample {@code (256 top (256 − fy) + 256 bottom fy + 32768) >> 16} is exactly
+     * {@code (256 top + (bottom − top) fy + 128) >> 8}, with no mask read. A blurred straight edge along the rows
+     * (the top and bottom of a card) is such rows, one value each.
+     */
+    private void between(int[] target, int rowStart, int from, int to, int v, int dv, int top, int bottom) {
+        int[] lut = this.lut;
+        int base = 256 * top + 128;
+        int d = bottom - top;
+        for (int x = from; x < to; x++, v += dv) {
+            int src = lut[(base + d * ((v >> 8) & 0xff)) >> 8];
+            if (src != 0) {
+                target[rowStart + x] = over(src, target[rowStart + x]);
+            }
         }
     }
 

@@ -68,8 +68,16 @@ final class SceneSequence implements FrameSequence {
     /** Layers drawn afresh each frame; the first step also paints the background when no base image keeps it. */
     private record Live(List<Layer> layers, boolean background) implements Step {}
 
-    /** A run of static layers drawn once: premultiplied ARGB pixels {@code w × h} to blend at {@code (x, y)}. */
-    private record Overlay(int[] pixels, int x, int y, int w, int h) implements Step {}
+    /**
+     * A run of static layers drawn once: premultiplied ARGB pixels {@code w × h} to blend at {@code (x, y)}, and where
+     * they are not transparent: {@code runs} holds, per stretch of a row holding every non-zero pixel of it (stretches
+     * closer than {@link #RUN_GAP} pixels joined), its row, first column and end column, three ints a stretch. Text
+     * and small shapes leave most of their bounding box transparent; the blend visits only the stretches.
+     */
+    private record Overlay(int[] pixels, int x, int y, int w, int h, int[] runs) implements Step {}
+
+    /** Transparent pixels between two stretches of an overlay's row below which they are blended as one. */
+    static final int RUN_GAP = 16;
 
     /**
      * What a frame is made of.
@@ -89,21 +97,34 @@ final class SceneSequence implements FrameSequence {
 
     @Override
     public BufferedImage draw(double timeMs, CancellationSignal cancel) {
+        return draw(timeMs, cancel, null);
+    }
+
+    @Override
+    public BufferedImage draw(double timeMs, CancellationSignal cancel, int[] reuse) {
         Plan p = plan(cancel);
-        BufferedImage image;
+        int n = width * height;
         int[] dst;
+        boolean recycled = reuse != null && reuse.length == n;
         if (p.base() != null) {
             // A copy of the base, not a zeroed frame written over: one pass over the pixels instead of two.
-            dst = p.base().clone();
-            image = new BufferedImage(
-                    ARGB_PRE,
-                    Raster.createPackedRaster(new DataBufferInt(dst, dst.length), width, height, width, MASKS, null),
-                    /* isRasterPremultiplied= */ true,
-                    null);
+            if (recycled) {
+                System.arraycopy(p.base(), 0, reuse, 0, n);
+                dst = reuse;
+            } else {
+                dst = p.base().clone();
+            }
+        } else if (recycled) {
+            java.util.Arrays.fill(reuse, 0);
+            dst = reuse;
         } else {
-            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB_PRE);
-            dst = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+            dst = new int[n];
         }
+        BufferedImage image = new BufferedImage(
+                ARGB_PRE,
+                Raster.createPackedRaster(new DataBufferInt(dst, dst.length), width, height, width, MASKS, null),
+                /* isRasterPremultiplied= */ true,
+                null);
         Rectangle surface = new Rectangle(0, 0, width, height);
         Graphics2D g = null;
         try {
@@ -140,16 +161,54 @@ final class SceneSequence implements FrameSequence {
 
     private void blend(Overlay o, int[] dst) {
         int[] src = o.pixels();
-        for (int y = 0; y < o.h(); y++) {
+        int[] runs = o.runs();
+        // Only the stretches holding non-zero pixels: the same pixels as visiting the whole box (a transparent source
+        // leaves its destination as it is).
+        for (int r = 0; r < runs.length; r += 3) {
+            int y = runs[r];
             int s = y * o.w();
             int d = (o.y() + y) * width + o.x();
-            for (int x = 0; x < o.w(); x++) {
+            for (int x = runs[r + 1], end = runs[r + 2]; x < end; x++) {
                 int px = src[s + x];
                 if (px != 0) {
                     dst[d + x] = CachedShadow.over(px, dst[d + x]);
                 }
             }
         }
+    }
+
+    /** {@link Overlay#runs} of {@code w × h} pixels. */
+    static int[] runs(int[] px, int w, int h) {
+        int[] runs = new int[48];
+        int n = 0;
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            int x = 0;
+            while (x < w) {
+                while (x < w && px[row + x] == 0) {
+                    x++;
+                }
+                if (x == w) {
+                    break;
+                }
+                int from = x;
+                int end = x;
+                // Extend over gaps shorter than RUN_GAP: end is one past the last non-zero pixel seen.
+                while (x < w && x - end < RUN_GAP) {
+                    if (px[row + x] != 0) {
+                        end = x + 1;
+                    }
+                    x++;
+                }
+                if (n + 3 > runs.length) {
+                    runs = java.util.Arrays.copyOf(runs, 2 * runs.length);
+                }
+                runs[n++] = y;
+                runs[n++] = from;
+                runs[n++] = end;
+            }
+        }
+        return java.util.Arrays.copyOf(runs, n);
     }
 
     private Plan plan(CancellationSignal cancel) {
@@ -227,12 +286,13 @@ final class SceneSequence implements FrameSequence {
                 continue;
             }
             Overlay o = overlay(still, device, run, left);
-            if (o == null) {
+            long bytes = o == null ? 0 : 4L * (o.pixels().length + o.runs().length);
+            if (o == null || bytes > left) {
                 addLive(steps, run);
             } else {
                 steps.add(o);
-                left -= 4L * o.pixels().length;
-                kept += 4L * o.pixels().length;
+                left -= bytes;
+                kept += bytes;
             }
         }
         return new Plan(base, List.copyOf(steps), Collections.unmodifiableMap(shadows), kept);
@@ -287,7 +347,7 @@ final class SceneSequence implements FrameSequence {
             }
         }
         if (x1 < 0) {
-            return new Overlay(new int[0], r.x, r.y, 0, 0);
+            return new Overlay(new int[0], r.x, r.y, 0, 0, new int[0]);
         }
         int w = x1 - x0 + 1;
         int h = y1 - y0 + 1;
@@ -295,6 +355,6 @@ final class SceneSequence implements FrameSequence {
         for (int y = 0; y < h; y++) {
             System.arraycopy(px, (y0 + y) * r.width + x0, crop, y * w, w);
         }
-        return new Overlay(crop, r.x + x0, r.y + y0, w, h);
+        return new Overlay(crop, r.x + x0, r.y + y0, w, h, runs(crop, w, h));
     }
 }

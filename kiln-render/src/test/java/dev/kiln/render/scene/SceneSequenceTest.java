@@ -41,6 +41,11 @@ class SceneSequenceTest {
         return doc.toString();
     }
 
+    /** The image's own pixel array (not a copy). */
+    static int[] data(BufferedImage image) {
+        return ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    }
+
     /** Largest difference of any 8-bit channel between two premultiplied ARGB frames. */
     static int maxDiff(BufferedImage a, BufferedImage b) {
         int[] x = pixels(a);
@@ -238,6 +243,80 @@ class SceneSequenceTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An overlay's stretches (what its blend visits instead of its whole box) hold every non-zero pixel exactly once,
+     * in row order, and only pixels of their own row: so the blend writes the same pixels as visiting the whole box.
+     */
+    @Test
+    void anOverlaysStretchesHoldEveryNonZeroPixelOnce() {
+        java.util.Random random = new java.util.Random(8);
+        for (int round = 0; round < 50; round++) {
+            int w = 1 + random.nextInt(200);
+            int h = 1 + random.nextInt(20);
+            int[] px = new int[w * h];
+            double density = random.nextDouble() * random.nextDouble();
+            for (int i = 0; i < px.length; i++) {
+                if (random.nextDouble() < density) {
+                    px[i] = random.nextInt() | 1;
+                }
+            }
+            if (round == 0) {
+                java.util.Arrays.fill(px, 0);
+            }
+            int[] runs = SceneSequence.runs(px, w, h);
+            assertThat(runs.length % 3).isZero();
+            int[] seen = new int[px.length];
+            int lastRow = -1;
+            int lastEnd = 0;
+            for (int r = 0; r < runs.length; r += 3) {
+                int y = runs[r];
+                int from = runs[r + 1];
+                int end = runs[r + 2];
+                assertThat(y).isBetween(0, h - 1);
+                assertThat(from)
+                        .isGreaterThanOrEqualTo(y == lastRow ? lastEnd : 0)
+                        .isLessThan(end);
+                assertThat(end).isLessThanOrEqualTo(w);
+                assertThat(y).isGreaterThanOrEqualTo(lastRow);
+                // A stretch starts and ends on a non-zero pixel.
+                assertThat(px[y * w + from]).isNotZero();
+                assertThat(px[y * w + end - 1]).isNotZero();
+                for (int x = from; x < end; x++) {
+                    seen[y * w + x]++;
+                }
+                lastRow = y;
+                lastEnd = end;
+            }
+            for (int i = 0; i < px.length; i++) {
+                assertThat(seen[i])
+                        .as("pixel %d", i)
+                        .isEqualTo(px[i] != 0 ? 1 : seen[i])
+                        .isLessThanOrEqualTo(1);
+            }
+        }
+    }
+
+    /**
+     * A frame drawn into a recycled pixel array (a video's frames once they went down the pipe) is the same frame,
+     * pixel for pixel, in that very array, with the cache and without it; an array of the wrong size is not used.
+     */
+    @Test
+    void aFrameDrawnIntoARecycledArrayIsTheSameFrame() {
+        PreparedDocument doc = parse(animatedCard());
+        for (long bytes : new long[] {PLENTY, 0}) {
+            FrameSequence seq = doc.sequence(300, 158, bytes);
+            int[] spent = data(seq.draw(1_000, CancellationSignal.NONE));
+            int[] fresh = pixels(seq.draw(7_500, CancellationSignal.NONE));
+            BufferedImage again = seq.draw(7_500, CancellationSignal.NONE, spent);
+            assertThat(data(again)).as("cache bytes %d", bytes).isSameAs(spent).isEqualTo(fresh);
+            assertThat(again.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB_PRE);
+            int[] wrong = new int[300 * 158 - 1];
+            assertThat(data(seq.draw(7_500, CancellationSignal.NONE, wrong)))
+                    .isNotSameAs(wrong)
+                    .isEqualTo(fresh);
         }
     }
 }
