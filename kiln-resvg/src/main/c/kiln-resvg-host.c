@@ -27,9 +27,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <signal.h>
 #include <unistd.h>
+
+#define RENDER_NICE 10
 
 typedef enum {
     napi_ok, napi_invalid_arg, napi_object_expected, napi_string_expected, napi_name_expected,
@@ -764,6 +767,11 @@ int main(int argc, char **argv) {
     if (pending) die("warm-up render failed");
     free_request_values();
 
+    // Renders run below the request path, as Kiln's render workers do (nice 10): rejections and probes keep
+    // their CPU while children draw. Raising one's own nice value needs no privilege.
+    errno = 0;
+    int nice_now = getpriority(PRIO_PROCESS, 0);
+    if (errno == 0 && nice_now < RENDER_NICE) setpriority(PRIO_PROCESS, 0, RENDER_NICE);
     // When the machine or container runs out of memory, the kernel kills a render child first, never the JVM.
     int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (adj >= 0) {

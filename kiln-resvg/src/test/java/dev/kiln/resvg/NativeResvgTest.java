@@ -160,6 +160,11 @@ class NativeResvgTest {
                             .strip())
                     .as("the kernel's OOM killer takes a render child before the JVM")
                     .isEqualTo("1000");
+            String stat = Files.readString(Path.of("/proc/" + pids.get(0) + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            assertThat(Integer.parseInt(fields[16]))
+                    .as("nice, as the render workers")
+                    .isGreaterThanOrEqualTo(10);
             ProcessHandle child = ProcessHandle.of(pids.get(0)).orElseThrow();
             child.destroyForcibly();
             child.onExit().get(10, TimeUnit.SECONDS);
