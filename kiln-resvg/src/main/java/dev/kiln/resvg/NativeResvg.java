@@ -132,7 +132,7 @@ public final class NativeResvg implements AutoCloseable {
      * @throws ResvgFailure when no pixels come back; {@link ResvgFailure#kind()} says why
      * @throws InterruptedException when the caller is interrupted while waiting for a free child
      */
-    public RgbaPixels render(byte[] svg, int fitWidth, long maxPixels, BooleanSupplier cancelled)
+    public ArgbPixels render(byte[] svg, int fitWidth, long maxPixels, BooleanSupplier cancelled)
             throws ResvgFailure, InterruptedException {
         if (fitWidth < 0 || maxPixels < 1) {
             throw new IllegalArgumentException("fitWidth must be >= 0 and maxPixels >= 1");
@@ -145,7 +145,7 @@ public final class NativeResvg implements AutoCloseable {
             active.put(child, new Watch(Thread.currentThread(), cancelled));
             LockSupport.unpark(watchdog);
             try {
-                RgbaPixels pixels = exchange(child, svg, fitWidth, maxPixels);
+                ArgbPixels pixels = exchange(child, svg, fitWidth, maxPixels);
                 reusable = true;
                 return pixels;
             } catch (ResvgFailure e) {
@@ -279,7 +279,7 @@ public final class NativeResvg implements AutoCloseable {
         return child;
     }
 
-    private RgbaPixels exchange(Child child, byte[] svg, int fitWidth, long maxPixels)
+    private ArgbPixels exchange(Child child, byte[] svg, int fitWidth, long maxPixels)
             throws IOException, ResvgFailure {
         byte[] options = (fitWidth > 0
                         ? "{\"fitTo\":{\"mode\":\"width\",\"value\":" + fitWidth + "}," + fontOptions
@@ -309,11 +309,7 @@ public final class NativeResvg implements AutoCloseable {
             if ((long) width * height * 4 != length || length < 0 || width * (long) height > maxPixels) {
                 throw new IOException("the resvg host sent " + width + "x" + height + " in " + length + " bytes");
             }
-            byte[] rgba = child.out.readNBytes(length);
-            if (rgba.length != length) {
-                throw new IOException("the resvg host stopped mid-image");
-            }
-            return new RgbaPixels(width, height, rgba);
+            return new ArgbPixels(width, height, readArgb(child, width * height));
         }
         int length = readLe(child.out, 4).getInt();
         if (length < 0 || length > 64 * 1024) {
@@ -362,6 +358,27 @@ public final class NativeResvg implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return "still running";
+    }
+
+    /** Reads {@code pixels} RGBA quadruples, turning each into a premultiplied ARGB int as it arrives. */
+    private static int[] readArgb(Child child, int pixels) throws IOException {
+        int[] argb = new int[pixels];
+        byte[] chunk = child.chunk;
+        int done = 0;
+        while (done < pixels) {
+            int want = Math.min(chunk.length / 4, pixels - done) * 4;
+            int got = child.out.readNBytes(chunk, 0, want);
+            if (got != want) {
+                throw new IOException("the resvg host stopped mid-image");
+            }
+            for (int p = 0; p < want; p += 4) {
+                argb[done++] = (chunk[p + 3] & 0xff) << 24
+                        | (chunk[p] & 0xff) << 16
+                        | (chunk[p + 1] & 0xff) << 8
+                        | (chunk[p + 2] & 0xff);
+            }
+        }
+        return argb;
     }
 
     private static ByteBuffer readLe(InputStream in, int n) throws IOException {
@@ -490,6 +507,9 @@ public final class NativeResvg implements AutoCloseable {
         final Process process;
         final OutputStream in;
         final InputStream out;
+        /** Scratch for the pixels off the pipe, reused by every render of this child (one at a time). */
+        final byte[] chunk = new byte[64 * 1024];
+
         volatile boolean killed;
 
         Child(Process process) {

@@ -53,15 +53,16 @@ class NativeResvgTest {
 
     @Test
     void rendersPremultipliedRgbaAtTheRequestedWidth() throws Exception {
-        RgbaPixels own = engine.render(utf8(RED_SQUARE), 0, 1_000_000, () -> false);
+        ArgbPixels own = engine.render(utf8(RED_SQUARE), 0, 1_000_000, () -> false);
         assertThat(own.width()).isEqualTo(10);
         assertThat(own.height()).isEqualTo(10);
-        // #ff0000 at 50 %: premultiplied red 128 (or 127), alpha 128 (or 127).
-        assertThat(own.rgba()[0] & 0xff).isBetween(127, 128);
-        assertThat(own.rgba()[1] & 0xff).isZero();
-        assertThat(own.rgba()[3] & 0xff).isBetween(127, 128);
+        // #ff0000 at 50 %: premultiplied red 128 (or 127), alpha 128 (or 127), no green or blue.
+        int px = own.argb()[0];
+        assertThat(px >>> 24).isBetween(127, 128);
+        assertThat(px >> 16 & 0xff).isBetween(127, 128);
+        assertThat(px & 0xffff).isZero();
 
-        RgbaPixels scaled = engine.render(utf8(RED_SQUARE), 40, 1_000_000, () -> false);
+        ArgbPixels scaled = engine.render(utf8(RED_SQUARE), 40, 1_000_000, () -> false);
         assertThat(scaled.width()).isEqualTo(40);
         assertThat(scaled.height()).isEqualTo(40);
     }
@@ -73,15 +74,15 @@ class NativeResvgTest {
                 + "</linearGradient><filter id='b'><feGaussianBlur stdDeviation='4'/></filter></defs>"
                 + "<circle cx='150' cy='100' r='80' fill='url(#g)' filter='url(#b)'/>"
                 + "<text x='20' y='190' font-size='24'>Kiln</text></svg>";
-        byte[] expected = engine.render(utf8(svg), 300, 1_000_000, () -> false).rgba();
+        int[] expected = engine.render(utf8(svg), 300, 1_000_000, () -> false).argb();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<byte[]>> results = new ArrayList<>();
+            List<Future<int[]>> results = new ArrayList<>();
             for (int i = 0; i < 32; i++) {
                 results.add(pool.submit(() ->
-                        engine.render(utf8(svg), 300, 1_000_000, () -> false).rgba()));
+                        engine.render(utf8(svg), 300, 1_000_000, () -> false).argb()));
             }
-            for (Future<byte[]> r : results) {
+            for (Future<int[]> r : results) {
                 assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(expected);
             }
         } finally {
@@ -94,10 +95,10 @@ class NativeResvgTest {
     void textIsDrawnWithTheBundledFont() throws Exception {
         String svg = "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='60'>"
                 + "<text x='10' y='45' font-size='40' font-family='Nonexistent Family'>Kiln</text></svg>";
-        RgbaPixels pixels = engine.render(utf8(svg), 0, 1_000_000, () -> false);
+        ArgbPixels pixels = engine.render(utf8(svg), 0, 1_000_000, () -> false);
         int inked = 0;
-        for (int i = 3; i < pixels.rgba().length; i += 4) {
-            inked += (pixels.rgba()[i] & 0xff) > 128 ? 1 : 0;
+        for (int p : pixels.argb()) {
+            inked += (p >>> 24) > 128 ? 1 : 0;
         }
         assertThat(inked).as("opaque pixels of the glyphs").isGreaterThan(500);
     }

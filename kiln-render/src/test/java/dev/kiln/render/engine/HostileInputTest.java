@@ -97,8 +97,14 @@ class HostileInputTest {
                 + " height='10'><a href='https://example.com/' xlink:href='file:///etc/passwd'><rect width='5' height='5'/>"
                 + "</a></svg>";
 
-        var out = ENGINE.render(ENGINE.prepare(Requests.svg(svg)), dev.kiln.render.CancellationSignal.NONE);
+        var prepared = ENGINE.prepare(Requests.svg(svg));
+        var out = ENGINE.render(prepared, dev.kiln.render.CancellationSignal.NONE);
         assertThat(out.width()).isEqualTo(10);
+        // resvg's pixels back the image directly; it must still be the type Document.draw promises.
+        assertThat(prepared.document()
+                        .draw(10, 10, 0, dev.kiln.render.CancellationSignal.NONE)
+                        .getType())
+                .isEqualTo(java.awt.image.BufferedImage.TYPE_INT_ARGB_PRE);
     }
 
     @Test

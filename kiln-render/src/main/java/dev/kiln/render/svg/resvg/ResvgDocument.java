@@ -5,12 +5,17 @@ import dev.kiln.render.InvalidDocumentException;
 import dev.kiln.render.RenderCancelledException;
 import dev.kiln.render.internal.PreparedDocument;
 import dev.kiln.render.internal.RenderAbortedError;
+import dev.kiln.resvg.ArgbPixels;
 import dev.kiln.resvg.ResvgFailure;
-import dev.kiln.resvg.RgbaPixels;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.util.Optional;
 
 /**
@@ -20,6 +25,17 @@ import java.util.Optional;
 final class ResvgDocument implements PreparedDocument {
     /** Where an SVG document's markup sits in a render request. */
     private static final String POINTER = "/document/svg";
+
+    /** {@code TYPE_INT_ARGB_PRE}'s colour model: an image built on it with a packed int raster is of that type. */
+    private static final DirectColorModel PREMULTIPLIED_ARGB = new DirectColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            32,
+            0x00ff0000,
+            0x0000ff00,
+            0x000000ff,
+            0xff000000,
+            true,
+            DataBuffer.TYPE_INT);
 
     private final byte[] utf8;
     private final int width;
@@ -58,7 +74,7 @@ final class ResvgDocument implements PreparedDocument {
 
     @Override
     public BufferedImage draw(int outWidth, int outHeight, double timeMs, CancellationSignal cancel) {
-        RgbaPixels pixels;
+        ArgbPixels pixels;
         try {
             // resvg sizes the height from the width by its own reading of the root's size; a few times Kiln's
             // output is allowed for a document whose units the two read differently (the image is then scaled).
@@ -92,17 +108,16 @@ final class ResvgDocument implements PreparedDocument {
         return scaled;
     }
 
-    /** tiny-skia's premultiplied RGBA bytes into a premultiplied ARGB image, no colour conversion. */
-    static BufferedImage toImage(RgbaPixels pixels) {
-        BufferedImage image = new BufferedImage(pixels.width(), pixels.height(), BufferedImage.TYPE_INT_ARGB_PRE);
-        int[] argb = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
-        byte[] rgba = pixels.rgba();
-        for (int i = 0, p = 0; i < argb.length; i++, p += 4) {
-            argb[i] = (rgba[p + 3] & 0xff) << 24
-                    | (rgba[p] & 0xff) << 16
-                    | (rgba[p + 1] & 0xff) << 8
-                    | (rgba[p + 2] & 0xff);
-        }
-        return image;
+    /** A premultiplied ARGB image over the render's own array: no copy. */
+    static BufferedImage toImage(ArgbPixels pixels) {
+        int[] masks = {0x00ff0000, 0x0000ff00, 0x000000ff, 0xff000000};
+        WritableRaster raster = Raster.createPackedRaster(
+                new DataBufferInt(pixels.argb(), pixels.argb().length),
+                pixels.width(),
+                pixels.height(),
+                pixels.width(),
+                masks,
+                null);
+        return new BufferedImage(PREMULTIPLIED_ARGB, raster, true, null);
     }
 }
