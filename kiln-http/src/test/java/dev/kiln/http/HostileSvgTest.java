@@ -12,10 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +31,8 @@ class HostileSvgTest {
     @org.junit.jupiter.api.extension.RegisterExtension
     static TestDatabase db = new TestDatabase();
 
-    private static final Duration BUDGET = Duration.ofMillis(2000);
+    /** HungRenderTest.twiceAtOnce's budget. */
+    private static final Duration BUDGET = HungRenderTest.BUDGET;
     /** Loose on purpose (a loaded 2-core machine): the deadline's precision is a benchmark figure. */
     private static final Duration ANSWER_BOUND = BUDGET.plusSeconds(8);
 
@@ -128,33 +125,9 @@ class HostileSvgTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostile")
     void endsInItsStatusWithinBudgetAndTheServerStaysHealthy(String name, String svg, int expected) throws Exception {
-        CountDownLatch gate = new CountDownLatch(1);
-        String body = Docs.svgRender(svg, "png");
-        List<CompletableFuture<long[]>> calls = List.of(1, 2).stream()
-                .map(i -> CompletableFuture.supplyAsync(() -> {
-                    try {
-                        gate.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    long t0 = System.nanoTime();
-                    HttpResponse<byte[]> res =
-                            server.post("/v1/renders", body, Map.of("X-Timeout-Ms", Long.toString(BUDGET.toMillis())));
-                    System.out.printf(
-                            "%s: %d %s%n",
-                            name,
-                            res.statusCode(),
-                            res.statusCode() == 200
-                                    ? ""
-                                    : new String(res.body(), java.nio.charset.StandardCharsets.UTF_8));
-                    return new long[] {res.statusCode(), System.nanoTime() - t0};
-                }))
-                .toList();
-        gate.countDown();
-        for (CompletableFuture<long[]> call : calls) {
-            long[] answer = call.join();
-            assertThat((int) answer[0]).as(name).isEqualTo(expected);
-            assertThat(answer[1])
+        for (HungRenderTest.Answer answer : HungRenderTest.twiceAtOnce(server, Docs.svgRender(svg, "png"))) {
+            assertThat(answer.status()).as(name).isEqualTo(expected);
+            assertThat(answer.tookNanos())
                     .as(name + ": answered long before the client's timeout")
                     .isLessThan(ANSWER_BOUND.toNanos());
         }

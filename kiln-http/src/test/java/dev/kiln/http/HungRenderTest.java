@@ -139,7 +139,8 @@ class HungRenderTest {
 
     record Answer(int status, long tookNanos) {}
 
-    private static List<Answer> twiceAtOnce(TestServer server, String body) throws Exception {
+    /** Sends {@code body} twice at once with the 2 s budget; HostileSvgTest uses it too. */
+    static List<Answer> twiceAtOnce(TestServer server, String body) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         List<CompletableFuture<Answer>> calls = List.of(1, 2).stream()
                 .map(i -> CompletableFuture.supplyAsync(() -> {

@@ -9,6 +9,7 @@ import dev.kiln.render.RenderEngine;
 import dev.kiln.render.RenderLimits;
 import dev.kiln.render.SvgEngine;
 import dev.kiln.render.engine.Requests;
+import dev.kiln.render.image.PixelDiff;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -50,7 +51,8 @@ class SvgConformanceTest {
             try {
                 byte[] png = engine.render(engine.prepare(request), CancellationSignal.NONE)
                         .bytes();
-                double off = offFraction(ImageIO.read(new ByteArrayInputStream(png)), expected);
+                double off =
+                        PixelDiff.offFraction(ImageIO.read(new ByteArrayInputStream(png)), expected, CHANNEL_TOLERANCE);
                 if (off > MAX_OFF_FRACTION) {
                     failures.add(name + String.format(" (%.2f %% of pixels off)", off * 100));
                 }
@@ -78,45 +80,5 @@ class SvgConformanceTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The fraction of pixels off by more than the tolerance, in straight alpha; 1 when the sizes differ. */
-    static double offFraction(BufferedImage actual, BufferedImage expected) {
-        if (actual.getWidth() != expected.getWidth() || actual.getHeight() != expected.getHeight()) {
-            return 1;
-        }
-        long off = 0;
-        for (int y = 0; y < actual.getHeight(); y++) {
-            for (int x = 0; x < actual.getWidth(); x++) {
-                int a = straightArgb(actual, x, y);
-                int e = straightArgb(expected, x, y);
-                if ((a >>> 24) == 0 && (e >>> 24) == 0) {
-                    continue;
-                }
-                for (int shift = 0; shift < 32; shift += 8) {
-                    if (Math.abs((a >>> shift & 0xff) - (e >>> shift & 0xff)) > CHANNEL_TOLERANCE) {
-                        off++;
-                        break;
-                    }
-                }
-            }
-        }
-        return (double) off / ((long) actual.getWidth() * actual.getHeight());
-    }
-
-    /**
-     * The pixel as 8-bit straight ARGB, with grey images read as stored: {@code getRGB} treats ImageIO's grey PNGs
-     * as linear grey and brightens them into sRGB (the suite's greyscale references then look off by up to 40 %).
-     */
-    static int straightArgb(BufferedImage image, int x, int y) {
-        java.awt.image.ColorModel cm = image.getColorModel();
-        if (cm.getColorSpace().getType() != java.awt.color.ColorSpace.TYPE_GRAY) {
-            return image.getRGB(x, y);
-        }
-        java.awt.image.Raster r = image.getRaster();
-        int max = (1 << cm.getComponentSize(0)) - 1;
-        int g = r.getSample(x, y, 0) * 255 / max;
-        int a = r.getNumBands() > 1 ? r.getSample(x, y, 1) * 255 / ((1 << cm.getComponentSize(1)) - 1) : 255;
-        return a << 24 | g << 16 | g << 8 | g;
     }
 }
