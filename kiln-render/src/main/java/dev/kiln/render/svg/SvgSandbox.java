@@ -1,12 +1,10 @@
 package dev.kiln.render.svg;
 
+import dev.kiln.render.internal.BackgroundStart;
 import dev.kiln.render.internal.InterruptingClassLoader;
 import dev.kiln.render.internal.RenderAbortedError;
 import dev.kiln.render.internal.SvgRasterizer;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Holds the one JSVG {@link SvgRasterizer}, loaded through an {@link InterruptingClassLoader} so that every loop in
@@ -20,8 +18,8 @@ public final class SvgSandbox {
     private static final String RASTERIZER = "dev.kiln.render.svg.jsvg.JsvgRasterizer";
     private static final String DOCUMENT = "dev.kiln.render.svg.jsvg.JsvgDocument";
 
-    private static final CompletableFuture<SvgRasterizer> READY = new CompletableFuture<>();
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final BackgroundStart<SvgRasterizer> READY =
+            new BackgroundStart<>("kiln-jsvg-init", SvgSandbox::create);
 
     private SvgSandbox() {}
 
@@ -30,15 +28,7 @@ public final class SvgSandbox {
      * created, so the first SVG request does not pay for it.
      */
     public static void warmUp() {
-        if (STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().name("kiln-jsvg-init").daemon(true).start(() -> {
-                try {
-                    READY.complete(create());
-                } catch (Throwable t) {
-                    READY.completeExceptionally(t);
-                }
-            });
-        }
+        READY.start();
     }
 
     /**
@@ -48,15 +38,7 @@ public final class SvgSandbox {
      * @throws RenderAbortedError when the caller is interrupted (its render was cancelled) while waiting
      */
     public static SvgRasterizer rasterizer() {
-        warmUp();
-        try {
-            return READY.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RenderAbortedError();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot load the sandboxed SVG rasterizer", e.getCause());
-        }
+        return READY.get("load the sandboxed SVG rasterizer");
     }
 
     private static SvgRasterizer create() throws ReflectiveOperationException {

@@ -1,5 +1,6 @@
 package dev.kiln.render.svg.resvg;
 
+import dev.kiln.render.internal.BackgroundStart;
 import dev.kiln.render.internal.RenderAbortedError;
 import dev.kiln.render.internal.SvgRasterizer;
 import dev.kiln.resvg.NativeResvg;
@@ -7,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Holds the process's one {@link NativeResvg}, started in the background when the render engine is created, with
@@ -26,30 +24,23 @@ public final class ResvgSandbox {
     static final int MAX_CHILDREN = 32;
 
     private static final String FONTS = "/dev/kiln/render/fonts/";
-    private static final CompletableFuture<NativeResvg> READY = new CompletableFuture<>();
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final BackgroundStart<NativeResvg> READY = new BackgroundStart<>(
+            "kiln-resvg-init",
+            () -> NativeResvg.start(new NativeResvg.Settings(
+                    Map.of(
+                            "DejaVuSans.ttf",
+                            font("DejaVuSans.ttf"),
+                            "DejaVuSans-Bold.ttf",
+                            font("DejaVuSans-Bold.ttf")),
+                    "DejaVu Sans",
+                    MAX_ADDRESS_SPACE,
+                    MAX_CHILDREN)));
 
     private ResvgSandbox() {}
 
     /** Starts the engine on a thread of its own ({@code kiln-resvg-init}); idempotent. */
     public static void warmUp() {
-        if (STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().name("kiln-resvg-init").daemon(true).start(() -> {
-                try {
-                    READY.complete(NativeResvg.start(new NativeResvg.Settings(
-                            Map.of(
-                                    "DejaVuSans.ttf",
-                                    font("DejaVuSans.ttf"),
-                                    "DejaVuSans-Bold.ttf",
-                                    font("DejaVuSans-Bold.ttf")),
-                            "DejaVu Sans",
-                            MAX_ADDRESS_SPACE,
-                            MAX_CHILDREN)));
-                } catch (Throwable t) {
-                    READY.completeExceptionally(t);
-                }
-            });
-        }
+        READY.start();
     }
 
     /**
@@ -59,16 +50,7 @@ public final class ResvgSandbox {
      * @throws RenderAbortedError when the caller is interrupted while waiting
      */
     public static NativeResvg engine() {
-        warmUp();
-        try {
-            return READY.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RenderAbortedError();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(
-                    "cannot start native resvg: " + e.getCause().getMessage(), e.getCause());
-        }
+        return READY.get("start native resvg");
     }
 
     /** Whether the native engine started (waits for the start). */
