@@ -74,7 +74,7 @@ enum kind { K_PRIM, K_OBJECT, K_FUNCTION, K_BUFFER, K_ARRAY };
 struct val {
     napi_valuetype type;
     enum kind kind;
-    int persistent, dying;
+    int dying;
     double num;
     int boolean;
     char *str;
@@ -112,7 +112,7 @@ struct cbinfo_s {
 
 static struct env_s the_env;
 static napi_env env = &the_env;
-static val v_undefined = {.type = napi_undefined, .persistent = 1};
+static val v_undefined = {.type = napi_undefined};
 static val *global_obj;
 static val *pending;
 static int init_phase = 1;
@@ -135,10 +135,7 @@ static val *new_val(napi_valuetype type, enum kind kind) {
     val *v = xcalloc(1, sizeof(val));
     v->type = type;
     v->kind = kind;
-    v->proto = NULL;
-    if (init_phase) {
-        v->persistent = 1;
-    } else {
+    if (!init_phase) {  // values of the module's registration live as long as the process
         v->next = request_values;
         request_values = v;
     }

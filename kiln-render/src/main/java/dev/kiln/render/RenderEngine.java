@@ -49,12 +49,13 @@ public final class RenderEngine implements Renderer {
      */
     public static RenderEngine create(RenderLimits limits, SvgEngine svg) {
         SvgEngine chosen = svg;
-        if (svg == SvgEngine.RESVG && !ResvgSandbox.available()) {
+        IllegalStateException failure = svg == SvgEngine.RESVG ? ResvgSandbox.failure() : null;
+        if (failure != null) {
             System.getLogger(RenderEngine.class.getName())
                     .log(
                             System.Logger.Level.WARNING,
                             "native resvg cannot start here; SVG falls back to JSVG",
-                            new IllegalStateException(ResvgSandbox.failure()));
+                            failure);
             chosen = SvgEngine.JSVG;
         }
         if (chosen == SvgEngine.JSVG) {

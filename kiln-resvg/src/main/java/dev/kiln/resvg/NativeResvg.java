@@ -30,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * Renders SVG with native resvg in confined child processes, at most {@link Settings#maxChildren()} at once.
@@ -169,27 +170,16 @@ public final class NativeResvg implements AutoCloseable {
 
     /** How many children are alive now (idle or rendering). */
     public int liveChildren() {
-        int n = 0;
-        for (Child c : idle) {
-            n += c.process.isAlive() ? 1 : 0;
-        }
-        for (Child c : active.keySet()) {
-            n += c.process.isAlive() ? 1 : 0;
-        }
-        return n;
+        return (int) children().filter(c -> c.process.isAlive()).count();
     }
 
-    /** Process ids of the live children; tests kill them to show a crash costs one render, not the engine. */
+    /** Process ids of the children; tests kill them to show a crash costs one render, not the engine. */
     public List<Long> childPids() {
-        List<Long> pids = new ArrayList<>();
-        idle.forEach(c -> pids.add(c.process.pid()));
-        active.keySet().forEach(c -> pids.add(c.process.pid()));
-        return pids;
+        return children().map(c -> c.process.pid()).toList();
     }
 
-    /** The settings this engine was started with. */
-    public Settings settings() {
-        return settings;
+    private Stream<Child> children() {
+        return Stream.concat(idle.stream(), active.keySet().stream());
     }
 
     /**

@@ -53,23 +53,13 @@ public final class ResvgSandbox {
         return READY.get("start native resvg");
     }
 
-    /** Whether the native engine started (waits for the start). */
-    public static boolean available() {
-        try {
-            engine();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** Why the engine did not start, or {@code null} when it did (waits for the start). */
-    public static String failure() {
+    /** Why the engine did not start (the cause says what failed), or {@code null} when it did; waits for the start. */
+    public static IllegalStateException failure() {
         try {
             engine();
             return null;
         } catch (IllegalStateException e) {
-            return e.getMessage();
+            return e;
         }
     }
 
